@@ -1,0 +1,41 @@
+/**
+ * `npm start`: the whole platform in one process on the embedded defaults.
+ * PORT (3000), DATA_DIR (./data) for PGlite, DATABASE_URL for a PostgreSQL server instead.
+ */
+import type { AddressInfo } from 'node:net';
+import { dbOptionsFromEnv, openDb } from '../db/connection';
+import { migrateLatest } from '../db/migrate';
+import { createApp } from './app';
+import { createActorResolver } from './auth/session';
+import { createLogger } from './logger';
+
+async function main(): Promise<void> {
+  const log = createLogger();
+  const port = Number(process.env.PORT ?? 3000);
+  const dbOpts = dbOptionsFromEnv();
+  if (!dbOpts.url) dbOpts.dataDir = `${process.env.DATA_DIR ?? 'data'}/pglite`;
+  let ready = false;
+
+  const db = await openDb(dbOpts);
+  const app = createApp({ db, log }, { resolveActor: createActorResolver(), isReady: () => ready });
+  const server = app.listen(port);
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  const url = `http://localhost:${(server.address() as AddressInfo).port}`;
+
+  await migrateLatest(db);
+  ready = true;
+  process.stdout.write(`\n一张表数字化治理平台 已启动: ${url}\n`);
+
+  const stop = async () => {
+    server.close();
+    await db.destroy();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((err) => {
+  console.error('启动失败：', err);
+  process.exit(1);
+});

@@ -1,0 +1,53 @@
+/**
+ * The one place a database connection is made.
+ * - DATABASE_URL set: a PostgreSQL server (production, CI, benchmarks) through `pg`.
+ * - otherwise: PGlite (embedded PostgreSQL in WebAssembly) with PostGIS and ltree in DATA_DIR.
+ * SQL everywhere must run on both, so it sticks to PostgreSQL 15 features.
+ */
+import path from 'node:path';
+import knexFactory, { type Knex } from 'knex';
+import ClientPgLite from 'knex-pglite';
+import pg from 'pg';
+
+export type Db = Knex;
+
+// bigint counts (count(*)) as numbers; ids stay below 2^53.
+pg.types.setTypeParser(20, (v) => Number(v));
+pg.types.setTypeParser(1700, (v) => Number(v));
+
+export interface DbOptions {
+  /** postgres://… ; when absent the embedded PGlite database is used. */
+  url?: string;
+  /** Folder of the embedded database (PGlite). Default ./data/pglite. */
+  dataDir?: string;
+  /** Connection pool size for PostgreSQL. */
+  poolMax?: number;
+}
+
+export function isEmbedded(db: Db): boolean {
+  return (db.client.config as Knex.Config).client === ClientPgLite;
+}
+
+export async function openDb(opts: DbOptions = {}): Promise<Db> {
+  if (opts.url) {
+    return knexFactory({
+      client: 'pg',
+      connection: { connectionString: opts.url, application_name: 'grid-governance' },
+      pool: { min: 0, max: opts.poolMax ?? 10 },
+    });
+  }
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { postgis } = await import('@electric-sql/pglite-postgis');
+  const { ltree } = await import('@electric-sql/pglite/contrib/ltree');
+  const dataDir = path.resolve(opts.dataDir ?? 'data/pglite');
+  const pglite = await PGlite.create(dataDir, { extensions: { postgis, ltree } });
+  return knexFactory({
+    client: ClientPgLite,
+    connection: () => ({ pglite }) as object,
+  });
+}
+
+/** Options from the environment, as `npm start` and the benchmarks read them. */
+export function dbOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): DbOptions {
+  return { url: env.DATABASE_URL || undefined, dataDir: env.DATA_DIR || undefined };
+}

@@ -1,0 +1,11 @@
+/**
+ * Every migration, in order. Listed explicitly (not discovered from the folder) so that the
+ * same list runs under tsx, vitest and a bundle. File names: timestamp_slug.ts; schema changes and
+ * data backfills in separate files.
+ */
+import type { Knex } from 'knex';
+import * as m20261124010000 from './20261124010000_orgs_users_audit';
+
+export const migrations: Record<string, Knex.Migration> = {
+  '20261124010000_orgs_users_audit': m20261124010000,
+};

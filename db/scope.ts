@@ -1,0 +1,55 @@
+/**
+ * Data scope (数据权限): the one mechanism that limits what a user reads and writes.
+ * A row is visible when its org path lies under the user's org path (`org_path <@ user_path`)
+ * or under one of the user's explicit grants (departments). Every query module of db/ that reads
+ * or writes scoped rows goes through `scoped()` / `assertInScope()`; routes never filter by hand.
+ */
+import type { Knex } from 'knex';
+import type { Db } from './connection';
+
+/** Who is acting: built once per request from the session (api/auth). */
+export interface Actor {
+  userId: number;
+  username: string;
+  orgId: number;
+  /** ltree path of the user's own org unit, e.g. km.d01.s03.c02 */
+  orgPath: string;
+  roles: readonly string[];
+  permissions: ReadonlySet<string>;
+  grants: readonly { path: string; canWrite: boolean }[];
+}
+
+export type ScopeMode = 'read' | 'write';
+
+export function scopePaths(actor: Actor, mode: ScopeMode): string[] {
+  const extra = actor.grants.filter((g) => mode === 'read' || g.canWrite).map((g) => g.path);
+  return [actor.orgPath, ...extra];
+}
+
+/** Adds `column <@ ANY(paths)` to a query; `column` is an ltree column such as `r.org_path`. */
+export function scoped<T extends Knex.QueryBuilder>(qb: T, actor: Actor, column: string, mode: ScopeMode = 'read'): T {
+  const paths = scopePaths(actor, mode);
+  return qb.whereRaw(`?? <@ ANY(?::ltree[])`, [column, paths]) as T;
+}
+
+/** True when an org path lies inside the actor's scope. */
+export function inScope(actor: Actor, orgPath: string, mode: ScopeMode = 'read'): boolean {
+  return scopePaths(actor, mode).some((p) => orgPath === p || orgPath.startsWith(`${p}.`));
+}
+
+export class OutOfScopeError extends Error {
+  constructor() {
+    super('out of scope');
+  }
+}
+
+/** For writes: refuse before touching anything when the target path is outside the scope. */
+export function assertInScope(actor: Actor, orgPath: string, mode: ScopeMode = 'write'): void {
+  if (!inScope(actor, orgPath, mode)) throw new OutOfScopeError();
+}
+
+/** Looks up an org unit's path, scoped; undefined when absent or outside the scope. */
+export async function orgPathInScope(db: Db, actor: Actor, orgId: number, mode: ScopeMode = 'read'): Promise<string | undefined> {
+  const row = await scoped(db('org_units').select('path').where({ id: orgId }), actor, 'path', mode).first();
+  return row?.path as string | undefined;
+}
