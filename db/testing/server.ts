@@ -5,9 +5,19 @@
  */
 import crypto from 'node:crypto';
 import knexFactory from 'knex';
+import { inject } from 'vitest';
 import { type Db, openDb } from '../connection';
 
-export const TEMPLATE_DB = 'gov_test_template';
+declare module 'vitest' {
+  export interface ProvidedContext {
+    templateDb: string;
+  }
+}
+
+/** Each test run builds its own template (gov_tpl_<epoch seconds>_<rand>), so parallel runs never collide. */
+export function newTemplateName(): string {
+  return `gov_tpl_${Math.floor(Date.now() / 1000)}_${crypto.randomBytes(3).toString('hex')}`;
+}
 
 export function serverUrl(): string {
   return process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
@@ -34,10 +44,11 @@ export interface TestDb {
 
 /** A fresh database cloned from the template; call `drop()` in afterAll. */
 export async function createTestDb(opts: { poolMax?: number } = {}): Promise<TestDb> {
-  const name = `gov_t_${crypto.randomBytes(5).toString('hex')}`;
+  const template = inject('templateDb');
+  const name = `gov_t_${Math.floor(Date.now() / 1000)}_${crypto.randomBytes(4).toString('hex')}`;
   const admin = adminDb();
   try {
-    await admin.raw(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`);
+    await admin.raw(`CREATE DATABASE ${name} TEMPLATE ${template}`);
   } finally {
     await admin.destroy();
   }
