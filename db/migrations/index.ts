@@ -5,9 +5,11 @@
  */
 import type { Knex } from 'knex';
 import * as m20261124010000 from './20261124010000_orgs_users_audit';
+import * as m20261124020000 from './20261124020000_grid_elements';
 import * as m20261124035000 from './20261124035000_tasks';
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261124010000_orgs_users_audit': m20261124010000,
+  '20261124020000_grid_elements': m20261124020000,
   '20261124035000_tasks': m20261124035000,
 };
