@@ -1,0 +1,68 @@
+/** The back-office frame: header (user, org, logout), side menu, scope tree, page content. */
+import { BankOutlined, DownOutlined, HomeOutlined, KeyOutlined, LogoutOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
+import { Avatar, Dropdown, Layout, Menu, type MenuProps, Space, Typography } from 'antd';
+import type { ReactNode } from 'react';
+import { navigate, useLocation } from '../../shared/router';
+import { useSession } from '../session';
+import OrgTree from './OrgTree';
+import { orgTypeLabels } from './org-filter';
+import './layout.css';
+
+export default function BasicLayout({ children, withOrgTree }: { children: ReactNode; withOrgTree: boolean }) {
+  const { me, access, logout } = useSession();
+  const { pathname } = useLocation();
+  const section = `/${pathname.split('/')[1] ?? ''}`;
+
+  const items: MenuProps['items'] = [
+    access.canViewResidents ? { key: '/residents', icon: <UserOutlined />, label: '实有人口' } : null,
+    access.canViewHouseholds ? { key: '/households', icon: <TeamOutlined />, label: '居民户' } : null,
+    access.canViewBuildings ? { key: '/buildings', icon: <BankOutlined />, label: '楼栋房屋' } : null,
+  ];
+
+  const userMenu: MenuProps['items'] = [
+    { key: 'password', icon: <KeyOutlined />, label: '修改密码' },
+    { type: 'divider' },
+    { key: 'logout', icon: <LogoutOutlined />, label: '退出登录' },
+  ];
+
+  return (
+    <Layout className="shell">
+      <Layout.Header className="shell-header">
+        <div className="shell-brand">
+          <span className="shell-logo">表</span>
+          <span className="shell-title">一张表数字化治理平台</span>
+        </div>
+        <Space size={20} className="shell-user">
+          {me ? (
+            <Typography.Text type="secondary" data-testid="header-org">
+              <HomeOutlined /> {me.org.name}
+              <span className="shell-org-type">{orgTypeLabels[me.org.type] ?? ''}</span>
+            </Typography.Text>
+          ) : null}
+          <Dropdown
+            menu={{ items: userMenu, onClick: ({ key }) => (key === 'logout' ? void logout() : navigate('/password')) }}
+            trigger={['click']}
+          >
+            <button type="button" className="shell-user-btn" data-testid="user-menu">
+              <Avatar size={28} style={{ background: '#3b5f86' }}>
+                {(me?.displayName ?? '用').slice(0, 1)}
+              </Avatar>
+              <span>{me?.displayName ?? me?.username}</span>
+              {me?.roles[0] ? <span className="shell-role">{me.roles[0].name}</span> : null}
+              <DownOutlined style={{ fontSize: 10 }} />
+            </button>
+          </Dropdown>
+        </Space>
+      </Layout.Header>
+      <Layout>
+        <Layout.Sider width={184} className="shell-sider" breakpoint="lg" collapsedWidth={56}>
+          <Menu mode="inline" selectedKeys={[section]} items={items} onClick={({ key }) => navigate(key)} />
+        </Layout.Sider>
+        <Layout.Content className="shell-content">
+          {withOrgTree ? <OrgTree /> : null}
+          <main className="shell-main">{children}</main>
+        </Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}

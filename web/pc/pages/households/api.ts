@@ -1,0 +1,35 @@
+/** 居民户 API (G-2): a household on a house, with its members. */
+import { http, type Query } from '../../../shared/http';
+import type { ListParams, Page } from '../../list/usePagedList';
+import type { BuildingRef, GridRef, HouseRef, ResidentListItem } from '../residents/api';
+
+export interface HouseholdListItem {
+  id: number | string;
+  householdNo?: string;
+  headName?: string;
+  memberCount?: number;
+  address?: string;
+  type?: string;
+  tags?: string[];
+  gridName?: string;
+  grid?: GridRef;
+  buildingName?: string;
+  room?: string;
+}
+
+export interface HouseholdDetail extends HouseholdListItem {
+  members: ResidentListItem[];
+  house?: HouseRef | null;
+  building?: BuildingRef | null;
+  [key: string]: unknown;
+}
+
+export const fetchHouseholds = (p: ListParams & Query) => http.get<Page<HouseholdListItem>>('/households', p);
+export const fetchHousehold = (id: string) => http.get<HouseholdDetail>(`/households/${encodeURIComponent(id)}`);
+
+/** "3单元 502室" from whatever parts the house has. */
+export function houseLabel(h: HouseRef | null | undefined): string {
+  if (!h) return '—';
+  const parts = [h.unit ? `${h.unit}单元` : '', h.room ? `${h.room}室` : ''].filter(Boolean);
+  return parts.join(' ') || h.address || '—';
+}

@@ -1,0 +1,68 @@
+/** 居民户详情: the household, its house and building, and its members. */
+import { ArrowLeftOutlined } from '@ant-design/icons';
+import { Descriptions, Result, Skeleton, Tag, Typography } from 'antd';
+import { useEffect, useState } from 'react';
+import { ApiRequestError } from '../../../../shared/http';
+import { Link } from '../../../../shared/router';
+import { fetchHousehold, type HouseholdDetail, houseLabel } from '../api';
+import MemberTable from '../components/MemberTable';
+
+export default function HouseholdDetailPage({ id }: { id: string }) {
+  const [h, setH] = useState<HouseholdDetail | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    setH(null);
+    setError(null);
+    fetchHousehold(id)
+      .then(setH)
+      .catch((e: unknown) => setError(e instanceof ApiRequestError ? e.message : '加载失败，请刷新重试'));
+  }, [id]);
+
+  if (error) return <Result status="warning" title={error} extra={<Link to="/households">返回居民户列表</Link>} />;
+  if (!h)
+    return (
+      <div className="page-card">
+        <Skeleton active />
+      </div>
+    );
+
+  return (
+    <div className="page-card" data-testid="household-detail">
+      <div className="page-head">
+        <Typography.Title level={4}>
+          <Link to="/households" aria-label="返回">
+            <ArrowLeftOutlined style={{ marginRight: 10, fontSize: 16 }} />
+          </Link>
+          {h.headName ? `${h.headName} 户` : '居民户'}
+          {h.tags?.map((t) => (
+            <Tag key={t} bordered={false} style={{ marginLeft: 8 }}>
+              {t}
+            </Tag>
+          ))}
+        </Typography.Title>
+      </div>
+      <Descriptions
+        bordered
+        size="small"
+        column={{ xs: 1, md: 2, xl: 3 }}
+        style={{ marginBottom: 20 }}
+        items={[
+          { key: 'no', label: '户号', children: h.householdNo ?? '—' },
+          { key: 'head', label: '户主', children: h.headName ?? '—' },
+          { key: 'count', label: '人数', children: h.memberCount ?? h.members.length },
+          { key: 'house', label: '房屋', children: houseLabel(h.house) },
+          {
+            key: 'building',
+            label: '楼栋',
+            children: h.building ? <Link to={`/buildings/${h.building.id}`}>{h.building.name}</Link> : '—',
+          },
+          { key: 'grid', label: '所属网格', children: h.gridName ?? h.grid?.name ?? '—' },
+          { key: 'address', label: '地址', children: h.address ?? h.building?.address ?? '—' },
+        ]}
+      />
+      <Typography.Title level={5}>家庭成员（{h.members.length} 人）</Typography.Title>
+      <MemberTable members={h.members} />
+    </div>
+  );
+}

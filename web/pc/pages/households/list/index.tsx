@@ -1,0 +1,66 @@
+/** 居民户 list: search by head name / household number, paging, sort, filtered by the scope tree. */
+import { Input, Table, type TableColumnsType, Tag, Typography } from 'antd';
+import { Link } from '../../../../shared/router';
+import { usePagedList } from '../../../list/usePagedList';
+import { fetchHouseholds, type HouseholdListItem } from '../api';
+
+const columns: TableColumnsType<HouseholdListItem> = [
+  {
+    title: '户号',
+    dataIndex: 'householdNo',
+    width: 150,
+    sorter: true,
+    render: (v: string | undefined, r) => <Link to={`/households/${r.id}`}>{v ?? r.id}</Link>,
+  },
+  { title: '户主', dataIndex: 'headName', width: 110, sorter: true },
+  { title: '人数', dataIndex: 'memberCount', width: 70, sorter: true },
+  {
+    title: '住址',
+    key: 'address',
+    ellipsis: true,
+    render: (_: unknown, r) => r.address ?? ([r.buildingName, r.room].filter(Boolean).join(' ') || '—'),
+  },
+  {
+    title: '户标签',
+    dataIndex: 'tags',
+    width: 200,
+    render: (tags?: string[]) =>
+      tags?.length
+        ? tags.map((t) => (
+            <Tag key={t} bordered={false}>
+              {t}
+            </Tag>
+          ))
+        : '—',
+  },
+  { title: '所属网格', key: 'grid', width: 160, ellipsis: true, render: (_: unknown, r) => r.gridName ?? r.grid?.name ?? '—' },
+];
+
+export default function HouseholdListPage() {
+  const list = usePagedList(fetchHouseholds);
+  return (
+    <div className="page-card">
+      <div className="page-head">
+        <Typography.Title level={4}>居民户{list.orgName ? <span className="page-scope"> · {list.orgName}</span> : null}</Typography.Title>
+        <Input.Search
+          allowClear
+          placeholder="户主姓名 / 户号 / 地址"
+          style={{ width: 300, maxWidth: '100%' }}
+          onSearch={(v) => list.setQ(v.trim())}
+          enterButton="查询"
+        />
+      </div>
+      <Table<HouseholdListItem>
+        rowKey="id"
+        size="middle"
+        columns={columns}
+        dataSource={list.data?.items ?? []}
+        loading={list.loading}
+        pagination={list.pagination}
+        onChange={list.onTableChange}
+        scroll={{ x: 860 }}
+        locale={{ emptyText: '没有符合条件的居民户' }}
+      />
+    </div>
+  );
+}

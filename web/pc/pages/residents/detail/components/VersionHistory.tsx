@@ -1,0 +1,119 @@
+/** 版本记录: every saved version of a resident; pick one to see its before/after diff. */
+import { Empty, List, Segmented, Spin, Table, Tag, Typography } from 'antd';
+import { useEffect, useMemo, useState } from 'react';
+import { fetchResidentVersions, type ResidentVersion } from '../../api';
+import { labelOf } from '../../labels';
+import { diffRecords, display, type FieldChange } from './diff';
+import './versions.css';
+
+const kindTag: Record<FieldChange['kind'], { text: string; color?: string }> = {
+  added: { text: '新增', color: 'green' },
+  removed: { text: '删除', color: 'red' },
+  changed: { text: '修改', color: 'gold' },
+  same: { text: '未变' },
+};
+
+function who(v: ResidentVersion['changedBy']): string {
+  if (!v) return '系统';
+  if (typeof v === 'string') return v;
+  return v.displayName ?? v.username ?? String(v.id ?? '系统');
+}
+
+const when = (s: string) => {
+  const d = new Date(s);
+  return Number.isNaN(d.getTime()) ? s : d.toLocaleString('zh-CN', { hour12: false });
+};
+
+export default function VersionHistory({ residentId }: { residentId: string }) {
+  const [versions, setVersions] = useState<ResidentVersion[] | null>(null);
+  const [current, setCurrent] = useState<number | null>(null);
+  const [onlyChanged, setOnlyChanged] = useState<'changed' | 'all'>('changed');
+
+  useEffect(() => {
+    fetchResidentVersions(residentId)
+      .then((vs) => {
+        const sorted = [...vs].sort((a, b) => b.version - a.version);
+        setVersions(sorted);
+        setCurrent(sorted[0]?.version ?? null);
+      })
+      .catch(() => setVersions([]));
+  }, [residentId]);
+
+  const selected = versions?.find((v) => v.version === current) ?? null;
+  const changes = useMemo(() => (selected ? diffRecords(selected.before, selected.after) : []), [selected]);
+  const shown = onlyChanged === 'changed' ? changes.filter((c) => c.kind !== 'same') : changes;
+
+  if (versions === null) return <Spin style={{ display: 'block', margin: 32 }} />;
+  if (versions.length === 0) return <Empty description="暂无版本记录" />;
+
+  return (
+    <div className="versions" data-testid="version-history">
+      <List
+        className="versions-list"
+        size="small"
+        dataSource={versions}
+        renderItem={(v) => (
+          <List.Item
+            className={v.version === current ? 'versions-item active' : 'versions-item'}
+            onClick={() => setCurrent(v.version)}
+            style={{ cursor: 'pointer' }}
+          >
+            <div>
+              <Typography.Text strong>第 {v.version} 版</Typography.Text>
+              <div className="versions-meta">
+                {when(v.changedAt)} · {who(v.changedBy)}
+              </div>
+            </div>
+          </List.Item>
+        )}
+      />
+      <div className="versions-diff">
+        <div className="page-head">
+          <Typography.Text>
+            {selected ? `第 ${selected.version} 版与上一版的差异（${changes.filter((c) => c.kind !== 'same').length} 项变更）` : ''}
+          </Typography.Text>
+          <Segmented
+            size="small"
+            value={onlyChanged}
+            onChange={(v) => setOnlyChanged(v as 'changed' | 'all')}
+            options={[
+              { label: '只看变更', value: 'changed' },
+              { label: '全部字段', value: 'all' },
+            ]}
+          />
+        </div>
+        <Table<FieldChange>
+          rowKey="field"
+          size="small"
+          pagination={false}
+          dataSource={shown}
+          locale={{ emptyText: '此版本没有字段变化' }}
+          rowClassName={(c) => `diff-${c.kind}`}
+          columns={[
+            { title: '字段', dataIndex: 'field', width: 140, render: (f: string) => labelOf(f) },
+            {
+              title: '变更前',
+              dataIndex: 'before',
+              render: (v: unknown, c) => <span className={c.kind !== 'same' ? 'diff-old' : ''}>{display(v)}</span>,
+            },
+            {
+              title: '变更后',
+              dataIndex: 'after',
+              render: (v: unknown, c) => <span className={c.kind !== 'same' ? 'diff-new' : ''}>{display(v)}</span>,
+            },
+            {
+              title: '类型',
+              dataIndex: 'kind',
+              width: 80,
+              render: (k: FieldChange['kind']) => (
+                <Tag bordered={false} color={kindTag[k].color}>
+                  {kindTag[k].text}
+                </Tag>
+              ),
+            },
+          ]}
+        />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,51 @@
+/** 实有人口 list: search by name / ID number / phone, paging, sort, filtered by the scope tree. */
+import { Input, Table, type TableColumnsType, Tag, Typography } from 'antd';
+import { Link } from '../../../../shared/router';
+import { usePagedList } from '../../../list/usePagedList';
+import { fetchResidents, type ResidentListItem } from '../api';
+
+const columns: TableColumnsType<ResidentListItem> = [
+  { title: '姓名', dataIndex: 'name', sorter: true, width: 110, render: (v: string, r) => <Link to={`/residents/${r.id}`}>{v}</Link> },
+  { title: '性别', dataIndex: 'gender', width: 64 },
+  { title: '出生日期', dataIndex: 'birthDate', sorter: true, width: 120 },
+  { title: '民族', dataIndex: 'ethnicity', width: 90 },
+  { title: '公民身份号码', dataIndex: 'idNumber', width: 190, render: (v?: string) => <span className="mono">{v ?? '—'}</span> },
+  { title: '联系电话', dataIndex: 'phone', width: 130, render: (v?: string) => <span className="mono">{v ?? '—'}</span> },
+  { title: '与户主关系', dataIndex: 'relationToHead', width: 100 },
+  {
+    title: '户籍状态',
+    dataIndex: 'registrationStatus',
+    width: 100,
+    render: (v?: string) => (v ? <Tag bordered={false}>{v}</Tag> : '—'),
+  },
+  { title: '所属网格', key: 'grid', ellipsis: true, render: (_: unknown, r) => r.gridName ?? r.grid?.name ?? '—' },
+];
+
+export default function ResidentListPage() {
+  const list = usePagedList(fetchResidents);
+  return (
+    <div className="page-card">
+      <div className="page-head">
+        <Typography.Title level={4}>实有人口{list.orgName ? <span className="page-scope"> · {list.orgName}</span> : null}</Typography.Title>
+        <Input.Search
+          allowClear
+          placeholder="姓名 / 身份证号 / 手机号"
+          style={{ width: 300, maxWidth: '100%' }}
+          onSearch={(v) => list.setQ(v.trim())}
+          enterButton="查询"
+        />
+      </div>
+      <Table<ResidentListItem>
+        rowKey="id"
+        size="middle"
+        columns={columns}
+        dataSource={list.data?.items ?? []}
+        loading={list.loading}
+        pagination={list.pagination}
+        onChange={list.onTableChange}
+        scroll={{ x: 1000 }}
+        locale={{ emptyText: '没有符合条件的居民' }}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,24 @@
+/** Every URL of the back office and the page it shows. */
+import type { ReactNode } from 'react';
+import BuildingDetailPage from './pages/buildings/detail';
+import BuildingListPage from './pages/buildings/list';
+import HouseholdDetailPage from './pages/households/detail';
+import HouseholdListPage from './pages/households/list';
+import ResidentDetailPage from './pages/residents/detail';
+import ResidentListPage from './pages/residents/list';
+
+export interface RouteEntry {
+  path: string;
+  /** List pages show the scope tree; detail pages use the width for content. */
+  withOrgTree: boolean;
+  render: (params: Record<string, string>) => ReactNode;
+}
+
+export const routes: RouteEntry[] = [
+  { path: '/residents', withOrgTree: true, render: () => <ResidentListPage /> },
+  { path: '/residents/:id', withOrgTree: false, render: (p) => <ResidentDetailPage id={p.id} /> },
+  { path: '/households', withOrgTree: true, render: () => <HouseholdListPage /> },
+  { path: '/households/:id', withOrgTree: false, render: (p) => <HouseholdDetailPage id={p.id} /> },
+  { path: '/buildings', withOrgTree: true, render: () => <BuildingListPage /> },
+  { path: '/buildings/:id', withOrgTree: false, render: (p) => <BuildingDetailPage id={p.id} /> },
+];

@@ -1,0 +1,42 @@
+/**
+ * One multi-page build for every web area: PC back office (/), mobile H5 (/m/), workflow
+ * console (/console/) and big screens (/screen/). The API serves web/dist (api/app.ts).
+ */
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+/**
+ * Big, rarely-changing libraries in their own chunks so that app changes keep them cached and
+ * the mobile pages never load antd (nor the PC pages antd-mobile).
+ */
+const vendorGroups = [
+  { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/, priority: 30 },
+  { name: 'antd-mobile', test: /node_modules[\\/]antd-mobile/, priority: 20 },
+  { name: 'rjsf', test: /node_modules[\\/](@rjsf|ajv)/, priority: 20 },
+  { name: 'antd', test: /node_modules[\\/](antd|@ant-design|@rc-component|rc-[a-z-]+|dayjs)[\\/]/, priority: 10 },
+];
+
+export default defineConfig({
+  root,
+  base: '/',
+  plugins: [react()],
+  server: { proxy: { '/api': 'http://localhost:3000' } },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 1500,
+    reportCompressedSize: false,
+    rolldownOptions: {
+      input: {
+        pc: `${root}index.html`,
+        m: `${root}m/index.html`,
+        console: `${root}console/index.html`,
+        screen: `${root}screen/index.html`,
+      },
+      output: { codeSplitting: { groups: vendorGroups } },
+    },
+  },
+});
