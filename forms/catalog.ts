@@ -1,0 +1,9 @@
+/**
+ * Every built-in form module, imported once so the registry (forms/index.ts) is complete.
+ * Code that looks forms up by key (the task inbox, the form endpoint) imports from here.
+ */
+import './auth';
+import './issue/actions';
+import './issue/report';
+
+export { allForms, getForm } from './index';
