@@ -3,6 +3,8 @@ import { http, type Query } from '../../../shared/http';
 import type { ListParams, Page } from '../../list/usePagedList';
 import type { BuildingRef, GridRef, HouseRef, ResidentListItem } from '../residents/api';
 
+export { houseLabel } from '../residents/api';
+
 export interface HouseholdListItem {
   id: number | string;
   householdNo?: string;
@@ -10,9 +12,11 @@ export interface HouseholdListItem {
   memberCount?: number;
   address?: string;
   type?: string;
-  tags?: string[];
+  tags?: unknown[];
   gridName?: string;
   grid?: GridRef;
+  residenceKind?: string | null;
+  coverageWorkerName?: string | null;
   buildingName?: string;
   room?: string;
 }
@@ -26,10 +30,3 @@ export interface HouseholdDetail extends HouseholdListItem {
 
 export const fetchHouseholds = (p: ListParams & Query) => http.get<Page<HouseholdListItem>>('/households', p);
 export const fetchHousehold = (id: string) => http.get<HouseholdDetail>(`/households/${encodeURIComponent(id)}`);
-
-/** "3单元 502室" from whatever parts the house has. */
-export function houseLabel(h: HouseRef | null | undefined): string {
-  if (!h) return '—';
-  const parts = [h.unit ? `${h.unit}单元` : '', h.room ? `${h.room}室` : ''].filter(Boolean);
-  return parts.join(' ') || h.address || '—';
-}

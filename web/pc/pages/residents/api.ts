@@ -20,6 +20,7 @@ export interface ResidentListItem {
   relationToHead?: string;
   residenceType?: string;
   registrationStatus?: string;
+  dynamicStatus?: string;
   householdId?: number | string;
   gridName?: string;
   grid?: GridRef;
@@ -37,8 +38,12 @@ export interface HouseholdRef {
 export interface HouseRef {
   id: number | string;
   unit?: string | number;
+  unitNo?: string | number;
   floor?: string | number;
   room?: string;
+  roomNo?: string;
+  type?: string;
+  use?: string;
   usage?: string;
   area?: number;
   status?: string;
@@ -48,6 +53,7 @@ export interface HouseRef {
 export interface BuildingRef {
   id: number | string;
   name: string;
+  number?: string;
   address?: string;
   type?: string;
 }
@@ -57,18 +63,31 @@ export interface ResidentDetail extends ResidentListItem {
   house?: HouseRef | null;
   building?: BuildingRef | null;
   grid?: GridRef;
-  tags?: string[];
+  tags?: unknown[];
   version?: number;
   updatedAt?: string;
+  /** City → … → grid, for the breadcrumb. */
+  orgChain?: { id: number | string; name: string; type: string; path: string }[];
   [key: string]: unknown;
 }
 
 export interface ResidentVersion {
   version: number;
   changedAt: string;
-  changedBy: string | { id?: number | string; displayName?: string; username?: string } | null;
+  changedBy: string | number | { id?: number | string; displayName?: string; username?: string } | null;
+  changedByName?: string | null;
+  reason?: string | null;
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;
+}
+
+/** "3单元 502室" from whatever parts the house has. */
+export function houseLabel(h: HouseRef | null | undefined): string {
+  if (!h) return '—';
+  const unit = h.unitNo ?? h.unit;
+  const room = h.roomNo ?? h.room;
+  const parts = [unit !== undefined && unit !== null ? `${unit}单元` : '', room ? `${room}室` : ''].filter(Boolean);
+  return parts.join(' ') || h.address || '—';
 }
 
 export const fetchResidents = (p: ListParams & Query) => http.get<Page<ResidentListItem>>('/residents', p);

@@ -1,6 +1,16 @@
 /** Chinese labels of resident fields, for the detail view and the version diff. */
 export const residentFieldLabels: Record<string, string> = {
   name: '姓名',
+  formerName: '曾用名',
+  hukouAddress: '户籍地址',
+  nativePlace: '籍贯',
+  healthStatus: '健康状况',
+  employmentStatus: '就业状况',
+  workUnit: '工作单位',
+  emergencyContactName: '紧急联系人',
+  emergencyContactRelation: '紧急联系人关系',
+  emergencyContactPhone: '紧急联系人电话',
+  movedInOn: '迁入日期',
   gender: '性别',
   birthDate: '出生日期',
   age: '年龄',
@@ -34,3 +44,13 @@ export const residentFieldLabels: Record<string, string> = {
 };
 
 export const labelOf = (k: string) => residentFieldLabels[k] ?? k;
+
+/** Tags arrive as plain names or as `{ name }` rows with history fields. */
+export function tagText(t: unknown): string {
+  if (typeof t === 'string') return t;
+  if (t && typeof t === 'object') {
+    const o = t as Record<string, unknown>;
+    return String(o.name ?? o.tag ?? o.label ?? o.code ?? '');
+  }
+  return String(t);
+}

@@ -4,6 +4,7 @@ import { Descriptions, Result, Skeleton, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { ApiRequestError } from '../../../../shared/http';
 import { Link } from '../../../../shared/router';
+import { tagText } from '../../residents/labels';
 import { fetchHousehold, type HouseholdDetail, houseLabel } from '../api';
 import MemberTable from '../components/MemberTable';
 
@@ -36,8 +37,8 @@ export default function HouseholdDetailPage({ id }: { id: string }) {
           </Link>
           {h.headName ? `${h.headName} 户` : '居民户'}
           {h.tags?.map((t) => (
-            <Tag key={t} bordered={false} style={{ marginLeft: 8 }}>
-              {t}
+            <Tag key={tagText(t)} bordered={false} style={{ marginLeft: 8 }}>
+              {tagText(t)}
             </Tag>
           ))}
         </Typography.Title>
@@ -58,6 +59,8 @@ export default function HouseholdDetailPage({ id }: { id: string }) {
             children: h.building ? <Link to={`/buildings/${h.building.id}`}>{h.building.name}</Link> : '—',
           },
           { key: 'grid', label: '所属网格', children: h.gridName ?? h.grid?.name ?? '—' },
+          { key: 'type', label: '户类型', children: h.type ?? '—' },
+          { key: 'worker', label: '包户网格员', children: h.coverageWorkerName ?? '未包户' },
           { key: 'address', label: '地址', children: h.address ?? h.building?.address ?? '—' },
         ]}
       />

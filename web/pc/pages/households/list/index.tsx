@@ -2,6 +2,7 @@
 import { Input, Table, type TableColumnsType, Tag, Typography } from 'antd';
 import { Link } from '../../../../shared/router';
 import { usePagedList } from '../../../list/usePagedList';
+import { tagText } from '../../residents/labels';
 import { fetchHouseholds, type HouseholdListItem } from '../api';
 
 const columns: TableColumnsType<HouseholdListItem> = [
@@ -24,14 +25,20 @@ const columns: TableColumnsType<HouseholdListItem> = [
     title: '户标签',
     dataIndex: 'tags',
     width: 200,
-    render: (tags?: string[]) =>
+    render: (tags?: unknown[]) =>
       tags?.length
         ? tags.map((t) => (
-            <Tag key={t} bordered={false}>
-              {t}
+            <Tag key={tagText(t)} bordered={false}>
+              {tagText(t)}
             </Tag>
           ))
         : '—',
+  },
+  {
+    title: '包户网格员',
+    dataIndex: 'coverageWorkerName',
+    width: 110,
+    render: (v?: string | null) => v ?? <span className="muted">未包户</span>,
   },
   { title: '所属网格', key: 'grid', width: 160, ellipsis: true, render: (_: unknown, r) => r.gridName ?? r.grid?.name ?? '—' },
 ];

@@ -5,32 +5,35 @@ import { useEffect, useState } from 'react';
 import { ApiRequestError } from '../../../../shared/http';
 import { Link } from '../../../../shared/router';
 import { useSession } from '../../../session';
-import { fetchResident, type ResidentDetail, unmaskResident } from '../api';
-import { labelOf } from '../labels';
+import { fetchResident, houseLabel, type ResidentDetail, unmaskResident } from '../api';
+import { labelOf, tagText } from '../labels';
 import { display } from './components/diff';
 import VersionHistory from './components/VersionHistory';
 
 /** Fields shown in the basic tab, in this order, when the API sends them. */
 const basicFields = [
-  'name',
+  'formerName',
   'gender',
   'birthDate',
   'age',
   'ethnicity',
+  'nativePlace',
   'education',
   'maritalStatus',
   'politicalStatus',
   'religion',
+  'healthStatus',
   'relationToHead',
   'residenceType',
   'registrationStatus',
-  'registeredAddress',
-  'currentAddress',
+  'hukouAddress',
+  'movedInOn',
+  'employmentStatus',
   'occupation',
-  'employer',
-  'employment',
-  'emergencyContact',
-  'emergencyPhone',
+  'workUnit',
+  'emergencyContactName',
+  'emergencyContactRelation',
+  'emergencyContactPhone',
   'vehicles',
   'pets',
   'dynamicStatus',
@@ -103,10 +106,7 @@ export default function ResidentDetailPage({ id }: { id: string }) {
     {
       key: 'house',
       label: '房屋',
-      children: r.house
-        ? [r.house.unit ? `${r.house.unit}单元` : '', r.house.room ? `${r.house.room}室` : '', r.house.address ?? ''].join(' ').trim() ||
-          '—'
-        : '—',
+      children: r.house ? `${houseLabel(r.house)}${r.house.status ? `（${r.house.status}）` : ''}` : '—',
     },
     {
       key: 'building',
@@ -126,11 +126,17 @@ export default function ResidentDetailPage({ id }: { id: string }) {
           </Link>
           {r.name}
           {r.tags?.map((t) => (
-            <Tag key={t} bordered={false} style={{ marginLeft: 8 }}>
-              {t}
+            <Tag key={tagText(t)} bordered={false} style={{ marginLeft: 8 }}>
+              {tagText(t)}
             </Tag>
           ))}
         </Typography.Title>
+        {r.orgChain?.length ? (
+          <Typography.Text type="secondary" className="page-chain">
+            {r.orgChain.map((o) => o.name).join(' / ')}
+          </Typography.Text>
+        ) : null}
+        <span style={{ flex: 1 }} />
         {access.canUnmask ? (
           <Tooltip title="查看完整身份证号和电话，本次查看将记入审计日志">
             <Button icon={<EyeOutlined />} onClick={unmask} loading={unmasking} disabled={!!full} data-testid="unmask">

@@ -5,6 +5,7 @@ import { Link } from '../../../../../shared/router';
 import { roomColor } from '../../../../theme';
 import { fetchHousehold, type HouseholdDetail } from '../../../households/api';
 import MemberTable from '../../../households/components/MemberTable';
+import { tagText } from '../../../residents/labels';
 import type { FloorPlanRoom } from '../../api';
 
 function HouseholdPane({ id }: { id: string }) {
@@ -31,8 +32,8 @@ function HouseholdPane({ id }: { id: string }) {
       {h.tags?.length ? (
         <div style={{ marginBottom: 10 }}>
           {h.tags.map((t) => (
-            <Tag key={t} bordered={false}>
-              {t}
+            <Tag key={tagText(t)} bordered={false}>
+              {tagText(t)}
             </Tag>
           ))}
         </div>

@@ -13,9 +13,12 @@ const kindTag: Record<FieldChange['kind'], { text: string; color?: string }> = {
   same: { text: '未变' },
 };
 
-function who(v: ResidentVersion['changedBy']): string {
-  if (!v) return '系统';
+function who(ver: ResidentVersion): string {
+  const v = ver.changedBy;
+  if (ver.changedByName) return ver.changedByName;
+  if (v === null || v === undefined) return '系统';
   if (typeof v === 'string') return v;
+  if (typeof v === 'number') return `用户 ${v}`;
   return v.displayName ?? v.username ?? String(v.id ?? '系统');
 }
 
@@ -61,8 +64,9 @@ export default function VersionHistory({ residentId }: { residentId: string }) {
             <div>
               <Typography.Text strong>第 {v.version} 版</Typography.Text>
               <div className="versions-meta">
-                {when(v.changedAt)} · {who(v.changedBy)}
+                {when(v.changedAt)} · {who(v)}
               </div>
+              {v.reason ? <div className="versions-meta">{v.reason}</div> : null}
             </div>
           </List.Item>
         )}

@@ -22,5 +22,6 @@ describe('resident version diff', () => {
     expect(display(null)).toBe('—');
     expect(display(['独居', '低保'])).toBe('独居、低保');
     expect(display(true)).toBe('是');
+    expect(display([{ plate: '新J·12345', color: '白' }, { plate: '新J·88888' }])).toBe('新J·12345 白、新J·88888');
   });
 });

@@ -37,6 +37,11 @@ export function display(v: unknown): string {
   if (isEmpty(v)) return '—';
   if (Array.isArray(v)) return v.map(display).join('、') || '—';
   if (typeof v === 'boolean') return v ? '是' : '否';
-  if (typeof v === 'object') return JSON.stringify(v);
+  // Vehicles { plate, type, color }, pets { kind, name }: their values read well in a row.
+  if (typeof v === 'object')
+    return Object.values(v as Record<string, unknown>)
+      .filter((x) => !isEmpty(x))
+      .map(display)
+      .join(' ');
   return String(v);
 }
