@@ -1,5 +1,23 @@
 /** Every route module of the API, in one list: find where a request goes from here. */
 import type { RouteDef } from '../http';
+import { auditRoutes } from './audit';
+import { authRoutes } from './auth';
+import { buildingRoutes } from './buildings';
 import { healthRoutes } from './health';
+import { householdRoutes } from './households';
+import { orgRoutes } from './orgs';
+import { residentRoutes } from './residents';
+import { taskRoutes } from './tasks';
+import { userRoutes } from './users';
 
-export const allRoutes: RouteDef[] = [...healthRoutes];
+export const allRoutes: RouteDef[] = [
+  ...healthRoutes,
+  ...authRoutes,
+  ...orgRoutes,
+  ...userRoutes,
+  ...auditRoutes,
+  ...residentRoutes,
+  ...householdRoutes,
+  ...buildingRoutes,
+  ...taskRoutes,
+];
