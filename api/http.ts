@@ -6,6 +6,7 @@
 import type { NextFunction, Request, Response, Router } from 'express';
 import type { Db } from '../db/connection';
 import { type Actor, OutOfScopeError } from '../db/scope';
+import type { WorkflowClientLike } from '../temporal-config/types';
 import { ApiError, errors, toEnvelope } from './errors';
 import type { Logger } from './logger';
 import { validate } from './validation';
@@ -16,6 +17,8 @@ export type Permission = 'public' | 'authenticated' | (string & {});
 export interface Services {
   db: Db;
   log: Logger;
+  /** Starts, signals and queries workflows on either runtime (temporal-config/); absent in API-only tests. */
+  workflows?: WorkflowClientLike;
 }
 
 export interface RouteContext<B = unknown, Q = Record<string, unknown>> {

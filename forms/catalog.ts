@@ -3,6 +3,7 @@
  * Code that looks forms up by key (the task inbox, the form endpoint) imports from here.
  */
 import './auth';
+import './demo-approval';
 import './issue/actions';
 import './issue/report';
 

@@ -215,9 +215,12 @@ export async function getTaskForActor(db: Db, actor: Actor, id: number): Promise
   return visible ? toView(row) : undefined;
 }
 
-export type Outcome<T = TaskView> =
-  | { ok: true; task: T }
-  | { ok: false; reason: 'not_found' | 'closed' | 'taken' | 'not_allowed' | 'bad_target'; message: string };
+export interface Refusal {
+  ok: false;
+  reason: 'not_found' | 'closed' | 'taken' | 'not_allowed' | 'bad_target';
+  message: string;
+}
+export type Outcome<T = TaskView> = { ok: true; task: T } | Refusal;
 
 const closedMessage: Record<string, string> = {
   completed: '该任务已办结，无需重复提交；请刷新待办列表',
@@ -226,7 +229,7 @@ const closedMessage: Record<string, string> = {
 };
 
 /** Why an action on this task is refused, in words the user can act on. */
-async function explain(db: Db, actor: Actor, id: number): Promise<Outcome<never>> {
+export async function explain(db: Db, actor: Actor, id: number): Promise<Refusal> {
   const t = await findTask(db, id);
   if (!t || !(canHandle(actor, t) || inScope(actor, t.org_path, 'read') || t.assignee_user_id === actor.userId))
     return { ok: false, reason: 'not_found', message: '任务不存在或不在您的待办中，请刷新待办列表' };
