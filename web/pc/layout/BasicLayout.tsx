@@ -1,6 +1,6 @@
 /** The back-office frame: header (user, org, logout), side menu, scope tree, page content. */
 import { BankOutlined, DownOutlined, HomeOutlined, KeyOutlined, LogoutOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
-import { Avatar, Dropdown, Layout, Menu, type MenuProps, Space, Typography } from 'antd';
+import { Avatar, Dropdown, Layout, Menu, type MenuProps, Result, Space, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { navigate, useLocation } from '../../shared/router';
 import { useSession } from '../session';
@@ -14,10 +14,10 @@ export default function BasicLayout({ children, withOrgTree }: { children: React
   const section = `/${pathname.split('/')[1] ?? ''}`;
 
   const items: MenuProps['items'] = [
-    access.canViewResidents ? { key: '/residents', icon: <UserOutlined />, label: '实有人口' } : null,
-    access.canViewHouseholds ? { key: '/households', icon: <TeamOutlined />, label: '居民户' } : null,
-    access.canViewBuildings ? { key: '/buildings', icon: <BankOutlined />, label: '楼栋房屋' } : null,
-  ];
+    { key: '/residents', icon: <UserOutlined />, label: '实有人口' },
+    { key: '/households', icon: <TeamOutlined />, label: '居民户' },
+    { key: '/buildings', icon: <BankOutlined />, label: '楼栋房屋' },
+  ].filter(() => access.canViewElements);
 
   const userMenu: MenuProps['items'] = [
     { key: 'password', icon: <KeyOutlined />, label: '修改密码' },
@@ -59,8 +59,18 @@ export default function BasicLayout({ children, withOrgTree }: { children: React
           <Menu mode="inline" selectedKeys={[section]} items={items} onClick={({ key }) => navigate(key)} />
         </Layout.Sider>
         <Layout.Content className="shell-content">
-          {withOrgTree ? <OrgTree /> : null}
-          <main className="shell-main">{children}</main>
+          {withOrgTree && access.canViewOrgTree ? <OrgTree /> : null}
+          <main className="shell-main">
+            {access.canViewElements ? (
+              children
+            ) : (
+              <Result
+                status="403"
+                title="没有查看网格要素的权限"
+                subTitle="您的角色不包含查看人、房、户数据的权限；如工作需要，请联系系统管理员开通。"
+              />
+            )}
+          </main>
         </Layout.Content>
       </Layout>
     </Layout>

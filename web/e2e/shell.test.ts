@@ -1,0 +1,187 @@
+/**
+ * Browser test of the web shell: the real API (createApp + real session resolver) on a cloned
+ * test database, the built web app, and the system Chromium driven by playwright-core.
+ * Screenshots land in /tmp/shell-*.png for a human look at the design (N-2).
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../api/app';
+import { createActorResolver } from '../../api/auth/session';
+import { createLogger } from '../../api/logger';
+import { createTestDb, type TestDb } from '../../db/testing/server';
+
+const webRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const repoRoot = path.resolve(webRoot, '..');
+const distIndex = path.join(webRoot, 'dist', 'index.html');
+const PASSWORD = 'Demo@2026';
+
+/** Newest modification time of the web sources (dist and the tests themselves excluded). */
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (e.name === 'dist' || e.name === 'e2e' || e.name === 'node_modules') continue;
+    const p = path.join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestSource(p) : fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** One build per run, and only when web/dist is missing or older than the sources. */
+function ensureBuilt(): void {
+  if (fs.existsSync(distIndex) && fs.statSync(distIndex).mtimeMs >= newestSource(webRoot)) return;
+  execFileSync(
+    process.execPath,
+    [path.join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
+    {
+      cwd: repoRoot,
+      stdio: 'inherit',
+    },
+  );
+}
+
+const text = async (l: Locator) => (await l.textContent()) ?? '';
+
+let t: TestDb;
+let server: Server;
+let base: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  ensureBuilt();
+  t = await createTestDb();
+  const app = createApp({ db: t.db, log: createLogger('silent') }, { resolveActor: createActorResolver() });
+  server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((r) => server?.close(r));
+  await t?.drop();
+});
+
+async function pcLogin(page: Page, username: string): Promise<void> {
+  await page.goto(`${base}/login`);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(PASSWORD);
+  await page.getByRole('button', { name: /登\s*录/ }).click();
+  await page.getByTestId('user-menu').waitFor();
+}
+
+/** A building in the user's scope that has at least one household, straight from the database. */
+async function buildingWithHouseholds(username: string): Promise<{ id: number; name: string; headName: string }> {
+  const r = await t.db.raw(
+    `SELECT b.id, b.name, head.name AS "headName"
+       FROM users u
+       JOIN buildings b ON b.org_path <@ u.org_path
+       JOIN houses h ON h.building_id = b.id
+       JOIN households hh ON hh.house_id = h.id
+       JOIN residents head ON head.id = hh.head_resident_id
+      WHERE u.username = ?
+      ORDER BY b.id LIMIT 1`,
+    [username],
+  );
+  return r.rows[0];
+}
+
+describe('web shell in Chromium', () => {
+  it('N-5 wrong password: the login page shows the Chinese reason and stays on the login page', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
+    await page.goto(`${base}/residents`);
+    await page.waitForURL(/\/login/);
+    await page.getByLabel('用户名').fill('community');
+    await page.getByLabel('密码').fill('Wrong#2026x');
+    await page.getByRole('button', { name: /登\s*录/ }).click();
+    const err = page.getByTestId('login-error');
+    await err.waitFor();
+    expect(await text(err)).toMatch(/[\u4e00-\u9fa5]/);
+    expect(page.url()).toContain('/login');
+    await page.screenshot({ path: '/tmp/shell-login.png' });
+    await page.close();
+  });
+
+  it('N-2 after login the layout shows the user, the org, the menu and the scope tree; lists page and filter', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
+    await pcLogin(page, 'gridleader');
+    await page.waitForURL(/\/residents/);
+    expect(await text(page.getByTestId('header-org'))).not.toBe('');
+    await page.getByTestId('org-tree').locator('.ant-tree-treenode').first().waitFor();
+    const rows = page.locator('.ant-table-tbody tr.ant-table-row');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBeGreaterThan(0);
+    // Masked ID numbers only: no full 18-digit number on the list.
+    expect(await text(page.locator('.ant-table-tbody'))).not.toMatch(/\d{17}[\dX]/);
+    await page.screenshot({ path: '/tmp/shell-residents.png' });
+    await page.getByRole('menuitem', { name: '居民户' }).click();
+    await page.waitForURL(/\/households$/);
+    await rows.first().waitFor();
+    await page.screenshot({ path: '/tmp/shell-households.png' });
+    await page.close();
+  });
+
+  it('G-1 楼盘表: a building shows its rooms by unit and floor with households; a room opens its residents', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await pcLogin(page, 'gridleader');
+    await page.getByRole('menuitem', { name: '楼栋房屋' }).click();
+    await page.locator('.ant-table-tbody tr.ant-table-row').first().waitFor();
+    const b = await buildingWithHouseholds('gridleader');
+    expect(b, 'the test city has a building with households in the grid leader’s grid').toBeTruthy();
+    await page.goto(`${base}/buildings/${b.id}`);
+    await page.getByTestId('floor-plan').waitFor();
+    expect(await page.getByTestId('floor-plan-room').count()).toBeGreaterThan(0);
+    const hh = page.getByTestId('floor-plan-household').filter({ hasText: b.headName });
+    await hh.first().waitFor();
+    await page.screenshot({ path: '/tmp/shell-floor-plan.png', fullPage: true });
+    await page.getByTestId('floor-plan-room').filter({ hasText: b.headName }).first().click();
+    const members = page.getByTestId('household-drawer-members');
+    await members.waitFor();
+    expect(await text(members)).toContain(b.headName);
+    await page.screenshot({ path: '/tmp/shell-household-drawer.png' });
+    await page.close();
+  });
+
+  it('G-3 resident detail: masked ID, 显示完整信息 for a user with the right, and the version tab', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
+    await pcLogin(page, 'gridleader');
+    await page.locator('.ant-table-tbody tr.ant-table-row a').first().click();
+    await page.getByTestId('resident-detail').waitFor();
+    const id = page.getByTestId('resident-id-number');
+    expect(await text(id)).toContain('*');
+    await page.getByTestId('unmask').click();
+    await expect.poll(() => text(id)).toMatch(/^\d{17}[\dX]$/);
+    await page.screenshot({ path: '/tmp/shell-resident.png' });
+    await page.getByRole('tab', { name: '版本记录' }).click();
+    await page.locator('[data-testid="version-history"], .ant-empty').first().waitFor();
+    await page.close();
+  });
+
+  it('M-3 mobile H5: login on a phone screen, then 今日工作清单 with an empty state and the tab bar', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    const page = await ctx.newPage();
+    await page.goto(`${base}/m/`);
+    await page.waitForURL(/\/m\/login/);
+    await page.screenshot({ path: '/tmp/shell-m-login.png' });
+    await page.getByPlaceholder('请输入用户名').fill('gridworker');
+    await page.getByPlaceholder('请输入密码').fill(PASSWORD);
+    await page.getByRole('button', { name: '登录' }).click();
+    const work = page.getByTestId('m-work');
+    await work.waitFor();
+    expect(await text(work)).toContain('今日工作清单');
+    expect(await text(work)).toContain('今日暂无待办');
+    expect(await page.locator('.adm-tab-bar-item').count()).toBe(2);
+    await page.screenshot({ path: '/tmp/shell-m-work.png' });
+    await ctx.close();
+  });
+});
