@@ -26,6 +26,8 @@ export interface SetupOptions {
   namespace: string;
   /** History retention of closed executions, days (audit needs ≥ 180). */
   retentionDays?: number;
+  /** Keep retrying the first connection this long (a cluster still starting up). */
+  waitSeconds?: number;
   log?: (line: string) => void;
 }
 
@@ -59,9 +61,24 @@ async function ensureNamespace(conn: Connection, namespace: string, retentionDay
   return true;
 }
 
+async function connectWithWait(address: string, waitSeconds: number, log: (l: string) => void): Promise<Connection> {
+  const until = Date.now() + waitSeconds * 1000;
+  for (;;) {
+    try {
+      const conn = await Connection.connect({ address, connectTimeout: '5s' });
+      await conn.healthService.check({});
+      return conn;
+    } catch (err) {
+      if (Date.now() >= until) throw err;
+      log(`等待 Temporal 集群 ${address} 就绪…`);
+      await new Promise((r) => setTimeout(r, 3000));
+    }
+  }
+}
+
 export async function setupCluster(opts: SetupOptions): Promise<SetupResult> {
   const log = opts.log ?? (() => {});
-  const conn = await Connection.connect({ address: opts.address });
+  const conn = await connectWithWait(opts.address, opts.waitSeconds ?? 0, log);
   try {
     const namespaceCreated = await ensureNamespace(conn, opts.namespace, opts.retentionDays ?? 180);
     log(namespaceCreated ? `已创建命名空间 ${opts.namespace}` : `命名空间 ${opts.namespace} 已存在`);
@@ -94,6 +111,7 @@ if (isMain) {
     address,
     namespace: process.env.TEMPORAL_NAMESPACE || 'default',
     retentionDays: Number(process.env.TEMPORAL_RETENTION_DAYS || 180),
+    waitSeconds: Number(process.env.TEMPORAL_SETUP_WAIT_S || 0),
     log: (l) => console.log(l),
   }).catch((err) => {
     console.error(`Temporal 集群初始化失败：${(err as Error).message}`);
