@@ -29,6 +29,9 @@ export const appTheme: ThemeConfig = {
     colorBgContainer: palette.bgPanel,
     colorBgElevated: '#242c37',
     colorBgLayout: palette.bgPage,
+    colorLink: '#7ea6d6',
+    colorLinkHover: '#9bbde3',
+    colorLinkActive: '#6a93c4',
     colorBorder: '#35404c',
     colorBorderSecondary: palette.border,
     borderRadius: 6,
@@ -38,7 +41,7 @@ export const appTheme: ThemeConfig = {
   components: {
     Layout: { headerBg: palette.bgHeader, siderBg: palette.bgSider, bodyBg: palette.bgPage, headerHeight: 56, headerPadding: '0 20px' },
     Menu: { darkItemBg: palette.bgSider, itemBg: palette.bgSider, activeBarBorderWidth: 0 },
-    Table: { headerBg: '#222a35', rowHoverBg: '#232b36' },
+    Table: { headerBg: '#222a35', rowHoverBg: '#232b36', cellPaddingInlineMD: 12, cellPaddingBlockMD: 11 },
     Tree: { directoryNodeSelectedBg: '#2c3d55', nodeSelectedBg: '#2c3d55' },
   },
 };

@@ -55,7 +55,7 @@ export default function BasicLayout({ children, withOrgTree }: { children: React
         </Space>
       </Layout.Header>
       <Layout>
-        <Layout.Sider width={184} className="shell-sider" breakpoint="lg" collapsedWidth={56}>
+        <Layout.Sider width={168} className="shell-sider" breakpoint="lg" collapsedWidth={56}>
           <Menu mode="inline" selectedKeys={[section]} items={items} onClick={({ key }) => navigate(key)} />
         </Layout.Sider>
         <Layout.Content className="shell-content">

@@ -48,6 +48,7 @@ export default function LoginPage({ session }: { session: ReturnType<typeof useM
       ) : null}
       <Form
         layout="horizontal"
+        requiredMarkStyle="none"
         onFinish={onFinish}
         footer={
           <Button block type="submit" color="primary" size="large" loading={busy}>

@@ -14,11 +14,12 @@ interface Values {
   confirm: string;
 }
 
-function RuleList({ pw, username }: { pw: string; username: string }) {
+function RuleList({ pw, username, old }: { pw: string; username: string; old: string }) {
   const checks = [
     pw.length >= 8,
     [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((r) => r.test(pw)).length >= 3,
     pw.length > 0 && pw.toLowerCase() !== username.toLowerCase(),
+    pw.length > 0 && pw !== old,
   ];
   return (
     <ul className="pw-rules" aria-label="密码规则">
@@ -26,12 +27,7 @@ function RuleList({ pw, username }: { pw: string; username: string }) {
         const ok = checks[i];
         return (
           <li key={r}>
-            {ok === undefined ? null : ok ? (
-              <CheckCircleOutlined style={{ color: '#5e9c76' }} />
-            ) : (
-              <CloseCircleOutlined style={{ color: '#8c96a3' }} />
-            )}{' '}
-            {r}
+            {ok ? <CheckCircleOutlined style={{ color: '#5e9c76' }} /> : <CloseCircleOutlined style={{ color: '#8c96a3' }} />} {r}
           </li>
         );
       })}
@@ -44,6 +40,7 @@ export default function PasswordPage() {
   const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
   const pw = Form.useWatch('newPassword', form) ?? '';
+  const old = Form.useWatch('oldPassword', form) ?? '';
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const forced = me?.mustChangePassword ?? true;
@@ -84,7 +81,7 @@ export default function PasswordPage() {
           <Form.Item
             name="newPassword"
             label="新密码"
-            extra={<RuleList pw={pw} username={username} />}
+            extra={<RuleList pw={pw} username={username} old={old} />}
             rules={[
               { required: true, message: '请输入新密码' },
               {

@@ -140,7 +140,7 @@ export default function ResidentDetailPage({ id }: { id: string }) {
         {access.canUnmask ? (
           <Tooltip title="查看完整身份证号和电话，本次查看将记入审计日志">
             <Button icon={<EyeOutlined />} onClick={unmask} loading={unmasking} disabled={!!full} data-testid="unmask">
-              显示完整信息
+              {full ? '已显示完整信息' : '显示完整信息'}
             </Button>
           </Tooltip>
         ) : null}

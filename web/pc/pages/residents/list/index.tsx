@@ -5,13 +5,20 @@ import { usePagedList } from '../../../list/usePagedList';
 import { fetchResidents, type ResidentListItem } from '../api';
 
 const columns: TableColumnsType<ResidentListItem> = [
-  { title: '姓名', dataIndex: 'name', sorter: true, width: 110, render: (v: string, r) => <Link to={`/residents/${r.id}`}>{v}</Link> },
-  { title: '性别', dataIndex: 'gender', width: 64 },
-  { title: '出生日期', dataIndex: 'birthDate', sorter: true, width: 120 },
-  { title: '民族', dataIndex: 'ethnicity', width: 90 },
-  { title: '公民身份号码', dataIndex: 'idNumber', width: 190, render: (v?: string) => <span className="mono">{v ?? '—'}</span> },
+  {
+    title: '姓名',
+    dataIndex: 'name',
+    sorter: true,
+    width: 120,
+    ellipsis: true,
+    fixed: 'left',
+    render: (v: string, r) => <Link to={`/residents/${r.id}`}>{v}</Link>,
+  },
+  { title: '性别', dataIndex: 'gender', width: 60 },
+  { title: '出生日期', dataIndex: 'birthDate', sorter: true, width: 116 },
+  { title: '民族', dataIndex: 'ethnicity', width: 84, ellipsis: true },
+  { title: '公民身份号码', dataIndex: 'idNumber', width: 176, render: (v?: string) => <span className="mono">{v ?? '—'}</span> },
   { title: '联系电话', dataIndex: 'phone', width: 130, render: (v?: string) => <span className="mono">{v ?? '—'}</span> },
-  { title: '与户主关系', dataIndex: 'relationToHead', width: 100 },
   {
     title: '户籍状态',
     dataIndex: 'registrationStatus',
@@ -43,7 +50,7 @@ export default function ResidentListPage() {
         loading={list.loading}
         pagination={list.pagination}
         onChange={list.onTableChange}
-        scroll={{ x: 1000 }}
+        scroll={{ x: 900 }}
         locale={{ emptyText: '没有符合条件的居民' }}
       />
     </div>

@@ -98,12 +98,14 @@ export default function VersionHistory({ residentId }: { residentId: string }) {
             {
               title: '变更前',
               dataIndex: 'before',
-              render: (v: unknown, c) => <span className={c.kind !== 'same' ? 'diff-old' : ''}>{display(v)}</span>,
+              render: (v: unknown, c) => (
+                <span className={c.kind === 'changed' || c.kind === 'removed' ? 'diff-old' : ''}>{display(v)}</span>
+              ),
             },
             {
               title: '变更后',
               dataIndex: 'after',
-              render: (v: unknown, c) => <span className={c.kind !== 'same' ? 'diff-new' : ''}>{display(v)}</span>,
+              render: (v: unknown, c) => <span className={c.kind === 'changed' || c.kind === 'added' ? 'diff-new' : ''}>{display(v)}</span>,
             },
             {
               title: '类型',
