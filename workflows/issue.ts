@@ -8,7 +8,8 @@
  * days on the statutory calendar); supervision runs beside the main loop. Deterministic: no clock,
  * no I/O — time only through timers, everything else through activities.
  */
-import { condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { SA } from '../temporal-config/search-attributes';
 import type { IssueActivities, IssueTaskKind } from '../activities/issue';
 import type { TaskSubmission } from '../activities/tasks';
 import {
@@ -83,8 +84,19 @@ export async function issueWorkflow(input: IssueInput): Promise<IssueState> {
   let pendingRating: { stars: number; comment?: string; actor: ActorRef } | undefined;
   setHandler(issueStateQuery, () => ({ ...state, openTaskIds: [...openTasks.keys()] }));
 
-  const record = (action: string, actor: ActorRef, detail: Record<string, unknown> = {}) =>
-    acts.recordIssueStep({
+  /** The console filters on these (temporal-config/search-attributes.ts); kept in step with the state. */
+  const publishSearchAttributes = () =>
+    upsertSearchAttributes([
+      { key: SA.Stage, value: state.step },
+      { key: SA.AssigneeOrg, value: state.holder.path },
+      { key: SA.EscalationLevel, value: state.supervisionLevel },
+      { key: SA.Overdue, value: state.supervisionLevel > 0 },
+      ...(state.handlingDeadline ? [{ key: SA.DeadlineAt, value: new Date(Date.parse(state.handlingDeadline)) }] : []),
+    ]);
+
+  const record = (action: string, actor: ActorRef, detail: Record<string, unknown> = {}) => {
+    publishSearchAttributes();
+    return acts.recordIssueStep({
       key: nextKey(),
       issueNo: input.issueNo,
       step: state.step,
@@ -93,6 +105,7 @@ export async function issueWorkflow(input: IssueInput): Promise<IssueState> {
       detail,
       snapshot: { ...state, openTaskIds: [...openTasks.keys()] },
     });
+  };
 
   async function openTask(
     kind: IssueTaskKind,

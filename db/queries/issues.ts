@@ -381,3 +381,108 @@ export async function issueAnalysis(
     legacy: await list((q) => q.where('i.legacy', true)),
   };
 }
+
+// ----- writes ------------------------------------------------------------------------------------
+
+export interface GridContext {
+  grid: { id: number; path: string; name: string };
+  community: { id: number; path: string; name: string };
+  street: { id: number; path: string; name: string };
+  district: { id: number; path: string; name: string };
+}
+
+/** A grid and its community, street and district, or undefined when the id is not an active grid. */
+export async function gridContext(db: Db, gridId: number): Promise<GridContext | undefined> {
+  const grid = await db('org_units').select('id', 'path', 'name').where({ id: gridId, type: 'grid', active: true }).first();
+  if (!grid) return undefined;
+  const ancestors = await db('org_units')
+    .select('id', 'path', 'name', 'type')
+    .whereRaw('path @> ?::ltree', [grid.path])
+    .whereIn('type', ['community', 'street', 'district']);
+  const of = (type: string) => ancestors.find((a) => a.type === type);
+  const community = of('community');
+  const street = of('street');
+  const district = of('district');
+  if (!community || !street || !district) return undefined;
+  const ref = (o: { id: number; path: string; name: string }) => ({ id: o.id, path: o.path, name: o.name });
+  return { grid: ref(grid), community: ref(community), street: ref(street), district: ref(district) };
+}
+
+export interface NewIssue {
+  title: string;
+  description: string;
+  source: 'grid' | 'resident' | 'lead';
+  categoryCode?: string;
+  complexity: 'general' | 'complex';
+  gridId: number;
+  orgPath: string;
+  address?: string;
+  location?: { lng: number; lat: number };
+  reporterUserId?: number;
+  residentUserId?: number;
+  attachments?: unknown[];
+  blocked?: boolean;
+}
+
+/** Inserts the issue's row with a fresh number (Q + CST date + sequence); the workflow fills in the rest. */
+export async function insertIssue(db: Db, i: NewIssue): Promise<{ id: number; issueNo: string }> {
+  const { rows } = await db.raw(
+    `SELECT 'Q' || to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') || lpad((nextval('issue_no_seq') % 1000000)::text, 6, '0') AS no`,
+  );
+  const issueNo = rows[0].no as string;
+  const [row] = await db('issues')
+    .insert({
+      issue_no: issueNo,
+      title: i.title,
+      description: i.description,
+      source: i.source,
+      category_code: i.categoryCode ?? null,
+      complexity: i.complexity,
+      grid_id: i.gridId,
+      org_path: i.orgPath,
+      address: i.address ?? null,
+      location: i.location ? db.raw('ST_SetSRID(ST_MakePoint(?, ?), 4326)', [i.location.lng, i.location.lat]) : null,
+      reporter_user_id: i.reporterUserId ?? null,
+      resident_user_id: i.residentUserId ?? null,
+      attachments: JSON.stringify(i.attachments ?? []),
+      blocked: i.blocked ?? false,
+      step: 'grid_verify',
+    })
+    .returning('id');
+  return { id: Number(row.id), issueNo };
+}
+
+/** Undo of insertIssue when the workflow could not be started (nothing half-written is left). */
+export async function deleteIssue(db: Db, issueNo: string): Promise<void> {
+  await db('issues').where({ issue_no: issueNo }).del();
+}
+
+/** A resident's own issues (I-6: track status, see history). */
+export async function residentIssues(db: Db, userId: number, now = new Date()): Promise<IssueListItem[]> {
+  const rows = await db('issues as i')
+    .leftJoin('org_units as g', 'g.id', 'i.grid_id')
+    .leftJoin('org_units as h', 'h.id', 'i.holder_org_id')
+    .leftJoin('issue_categories as c', 'c.code', 'i.category_code')
+    .select('i.*', 'g.name as grid_name', 'h.name as holder_name', 'c.name as category_name')
+    .where('i.resident_user_id', userId)
+    .orderBy('i.created_at', 'desc')
+    .limit(200);
+  return rows.map((r) => toListItem(r, now));
+}
+
+export async function residentIssue(db: Db, userId: number, issueNo: string) {
+  const r = await db('issues')
+    .select('id', 'issue_no', 'title', 'step', 'external_rating')
+    .where({ issue_no: issueNo, resident_user_id: userId })
+    .first();
+  if (!r) return undefined;
+  // Residents see the steps, not the staff's internal notes.
+  const steps = await db('issue_steps').select('step', 'action', 'at').where({ issue_id: r.id }).orderBy('id');
+  return {
+    issueNo: r.issue_no as string,
+    title: r.title as string,
+    step: r.step as string,
+    externalRating: r.external_rating as number | null,
+    timeline: steps.map((s) => ({ step: s.step as string, action: s.action as string, at: new Date(s.at).toISOString() })),
+  };
+}
