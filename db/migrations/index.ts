@@ -12,6 +12,7 @@ import * as m20261124040100 from './20261124040100_roles_permissions_data';
 import * as m20261124050000 from './20261124050000_issues';
 import * as m20261124050100 from './20261124050100_issue_categories_data';
 import * as m20261124050200 from './20261124050200_issue_numbers';
+import * as m20261124050300 from './20261124050300_caught_mail';
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261124010000_orgs_users_audit': m20261124010000,
@@ -22,4 +23,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261124050000_issues': m20261124050000,
   '20261124050100_issue_categories_data': m20261124050100,
   '20261124050200_issue_numbers': m20261124050200,
+  '20261124050300_caught_mail': m20261124050300,
 };
