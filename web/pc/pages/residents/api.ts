@@ -93,4 +93,5 @@ export function houseLabel(h: HouseRef | null | undefined): string {
 export const fetchResidents = (p: ListParams & Query) => http.get<Page<ResidentListItem>>('/residents', p);
 export const fetchResident = (id: string) => http.get<ResidentDetail>(`/residents/${encodeURIComponent(id)}`);
 export const fetchResidentVersions = (id: string) => http.get<ResidentVersion[]>(`/residents/${encodeURIComponent(id)}/versions`);
-export const unmaskResident = (id: string) => http.post<{ idNumber: string; phone: string }>(`/residents/${encodeURIComponent(id)}/unmask`);
+export const unmaskResident = (id: string) =>
+  http.post<{ idNumber: string; phone: string; emergencyContactPhone?: string | null }>(`/residents/${encodeURIComponent(id)}/unmask`);

@@ -44,7 +44,7 @@ export default function ResidentDetailPage({ id }: { id: string }) {
   const { access } = useSession();
   const [r, setR] = useState<ResidentDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [full, setFull] = useState<{ idNumber: string; phone: string } | null>(null);
+  const [full, setFull] = useState<{ idNumber: string; phone: string; emergencyContactPhone?: string | null } | null>(null);
   const [unmasking, setUnmasking] = useState(false);
 
   useEffect(() => {

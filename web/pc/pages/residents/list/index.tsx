@@ -36,7 +36,7 @@ export default function ResidentListPage() {
         <Typography.Title level={4}>实有人口{list.orgName ? <span className="page-scope"> · {list.orgName}</span> : null}</Typography.Title>
         <Input.Search
           allowClear
-          placeholder="姓名 / 身份证号 / 手机号"
+          placeholder="姓名 / 完整身份证号 / 手机号"
           style={{ width: 300, maxWidth: '100%' }}
           onSearch={(v) => list.setQ(v.trim())}
           enterButton="查询"
