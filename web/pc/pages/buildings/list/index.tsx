@@ -9,7 +9,7 @@ const columns: TableColumnsType<BuildingListItem> = [
   { title: '类型', dataIndex: 'type', width: 100, render: (v?: string) => (v ? <Tag bordered={false}>{v}</Tag> : '—') },
   { title: '地址', dataIndex: 'address', ellipsis: true },
   { title: '单元', dataIndex: 'units', width: 70 },
-  { title: '层数', dataIndex: 'floors', width: 70, sorter: true },
+  { title: '层数', dataIndex: 'floors', width: 70 },
   { title: '房屋', dataIndex: 'houseCount', width: 80 },
   { title: '所属网格', key: 'grid', width: 160, ellipsis: true, render: (_: unknown, r) => r.gridName ?? r.grid?.name ?? '—' },
   { title: '操作', key: 'op', width: 90, render: (_: unknown, r) => <Link to={`/buildings/${r.id}`}>楼盘表</Link> },

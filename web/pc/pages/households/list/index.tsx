@@ -13,7 +13,7 @@ const columns: TableColumnsType<HouseholdListItem> = [
     sorter: true,
     render: (v: string | undefined, r) => <Link to={`/households/${r.id}`}>{v ?? r.id}</Link>,
   },
-  { title: '户主', dataIndex: 'headName', width: 110, sorter: true },
+  { title: '户主', dataIndex: 'headName', width: 110 },
   { title: '人数', dataIndex: 'memberCount', width: 70, sorter: true },
   {
     title: '住址',
@@ -51,7 +51,7 @@ export default function HouseholdListPage() {
         <Typography.Title level={4}>居民户{list.orgName ? <span className="page-scope"> · {list.orgName}</span> : null}</Typography.Title>
         <Input.Search
           allowClear
-          placeholder="户主姓名 / 户号 / 地址"
+          placeholder="户编号"
           style={{ width: 300, maxWidth: '100%' }}
           onSearch={(v) => list.setQ(v.trim())}
           enterButton="查询"
