@@ -1,0 +1,53 @@
+/**
+ * Activities of the demo workflows (workflows/demo) that the engine tests run. Built by a factory
+ * so that each test passes its own counters and failure plans.
+ */
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+
+export interface DemoActivityLog {
+  calls: { name: string; attempt: number; idempotencyKey?: string }[];
+}
+
+export const createDemoActivities = (log: DemoActivityLog = { calls: [] }, opts: { failTimes?: number } = {}) => ({
+  async greet(name: string): Promise<string> {
+    log.calls.push({ name: 'greet', attempt: attemptOf() });
+    return `你好, ${name}`;
+  },
+  async shout(text: string): Promise<string> {
+    log.calls.push({ name: 'shout', attempt: attemptOf() });
+    return text.toUpperCase();
+  },
+  /** Fails its first `failTimes` attempts, then succeeds: exercises retry with backoff. */
+  async flaky(label: string): Promise<string> {
+    const attempt = attemptOf();
+    log.calls.push({ name: 'flaky', attempt });
+    if (attempt <= (opts.failTimes ?? 2)) throw ApplicationFailure.create({ message: `flaky ${label} attempt ${attempt}` });
+    return `${label} ok after ${attempt}`;
+  },
+  /** Business failure: never retried. */
+  async rejectIt(reason: string): Promise<string> {
+    log.calls.push({ name: 'rejectIt', attempt: attemptOf() });
+    throw ApplicationFailure.create({ message: reason, nonRetryable: true });
+  },
+  /** Heartbeats until cancelled (or `rounds` heartbeats passed). */
+  async longRunning(rounds: number): Promise<string> {
+    log.calls.push({ name: 'longRunning', attempt: attemptOf() });
+    const ctx = Context.current();
+    for (let i = 0; i < rounds; i++) {
+      ctx.heartbeat(i);
+      await ctx.sleep(10);
+    }
+    return 'finished';
+  },
+});
+
+function attemptOf(): number {
+  try {
+    return Context.current().info.attempt;
+  } catch {
+    return 0;
+  }
+}
+
+export type DemoActivities = ReturnType<typeof createDemoActivities>;

@@ -1,0 +1,109 @@
+/**
+ * The embedded worker: polls the database for workflow tasks, activity tasks, due timers and
+ * expired leases of one task queue. Several workers (in one process or many) share the database;
+ * row locks decide who does what.
+ */
+import type { Db } from '../db/connection';
+import { type ActivityFn, type ActivityRow, claimActivities, expireActivities, fireDueTimers, runActivity } from './activities';
+import { Engine } from './engine';
+import type { EngineOptions, WorkerOptions } from './types';
+
+export class EmbeddedWorker {
+  private running = false;
+  private stopped?: Promise<void>;
+  private inflight = new Set<Promise<void>>();
+  private readonly workerId: string;
+  private wakeUp: () => void = () => {};
+
+  constructor(
+    readonly engine: Engine,
+    readonly options: WorkerOptions,
+  ) {
+    this.workerId = `${engine.identity}/${Math.random().toString(36).slice(2, 8)}`;
+  }
+
+  /** Runs until shutdown(); resolves when every loop and in-flight activity has stopped. */
+  run(): Promise<void> {
+    if (this.stopped) return this.stopped;
+    this.running = true;
+    const onWork = () => this.wakeUp();
+    this.engine.events.on('work', onWork);
+    const wftLoops = this.engine.embedded ? 1 : (this.options.maxConcurrentWorkflowTasks ?? 4);
+    const loops = [
+      ...Array.from({ length: wftLoops }, () => this.loop(() => this.engine.processWorkflowTask(this.options.taskQueue))),
+      this.loop(() => this.pollActivities()),
+      this.loop(async () => (await fireDueTimers(this.engine)) + (await expireActivities(this.engine)) > 0),
+    ];
+    this.stopped = Promise.all(loops).then(async () => {
+      await Promise.allSettled([...this.inflight]);
+      this.engine.events.off('work', onWork);
+    });
+    return this.stopped;
+  }
+
+  async shutdown(): Promise<void> {
+    this.running = false;
+    this.wakeUp();
+    await this.stopped;
+  }
+
+  get activitiesInFlight(): number {
+    return this.inflight.size;
+  }
+
+  private async loop(step: () => Promise<boolean>): Promise<void> {
+    while (this.running) {
+      let busy = false;
+      try {
+        busy = await step();
+      } catch (err) {
+        if (!this.running) break;
+        console.error('嵌入式工作流引擎轮询出错', err);
+      }
+      if (!busy) await this.idle();
+    }
+  }
+
+  private idle(): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(done, this.options.pollIntervalMs ?? 100);
+      const prev = this.wakeUp;
+      function done() {
+        clearTimeout(t);
+        resolve();
+      }
+      this.wakeUp = () => {
+        prev();
+        done();
+      };
+    });
+  }
+
+  private async pollActivities(): Promise<boolean> {
+    const max = this.options.maxConcurrentActivities ?? 20;
+    const tasks: ActivityRow[] = await claimActivities(this.engine, this.options.taskQueue, max - this.inflight.size, this.workerId);
+    for (const task of tasks) {
+      const fn = this.options.activities?.[task.activity_type] as ActivityFn | undefined;
+      const p: Promise<void> = runActivity(this.engine, task, fn, this.workerId)
+        .catch((err) => console.error('记录活动结果失败', err))
+        .finally(() => {
+          this.inflight.delete(p);
+          this.wakeUp();
+        });
+      this.inflight.add(p);
+    }
+    return tasks.length > 0;
+  }
+}
+
+export interface CreateWorkerOptions extends Omit<EngineOptions, 'db'>, WorkerOptions {
+  db: Db;
+  /** Share one engine (sandbox cache, clock) between a worker and a client in one process. */
+  engine?: Engine;
+}
+
+/** Builds an engine (unless given) and a worker on it; call `run()` to start polling. */
+export function createEmbeddedWorker(opts: CreateWorkerOptions): EmbeddedWorker {
+  const engine = opts.engine ?? new Engine(opts);
+  return new EmbeddedWorker(engine, opts);
+}
