@@ -105,7 +105,7 @@ export async function seedFixture(db: Db): Promise<FixtureElements> {
       .returning('id')) as { id: number }[];
     orgs[o.path] = row.id;
   }
-  const out: FixtureElements = { resident: {}, household: {}, building: {}, idNumbers: [], orgs, users: {} } as FixtureElements;
+  const out = { resident: {}, household: {}, building: {}, idNumbers: [], orgs, users: {} } as unknown as FixtureElements;
   let seq = 0;
   for (const [target, path] of Object.entries(GRIDS) as [Target, string][]) {
     seq++;

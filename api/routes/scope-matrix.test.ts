@@ -1,0 +1,319 @@
+/**
+ * The scope matrix (N-5, G-3): every role × level × endpoint, own scope vs another community,
+ * street and district, read and write. The route list comes from api/routes/index.ts: a route
+ * that declares no permission, or that has no entry in CASES below, fails the first test — a new
+ * route is not done until its scope behaviour is stated here.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLES } from '../../db/reference/roles';
+import { createTestDb, type TestDb } from '../../db/testing/server';
+import {
+  type Client,
+  FIXTURE_USERS,
+  type FixtureElements,
+  type FixtureUser,
+  GRIDS,
+  seedFixture,
+  startServer,
+  type Target,
+  type TestServer,
+} from '../auth/test-fixture';
+import { allRoutes } from './index';
+
+const TARGETS = Object.keys(GRIDS) as Target[];
+
+/** Independent oracle of the scope rule: the path lies under the user's org or a grant. */
+function expectedInScope(u: FixtureUser, path: string, mode: 'read' | 'write'): boolean {
+  const bases = [u.orgPath, ...(u.grants ?? []).filter((g) => mode === 'read' || g.canWrite).map((g) => g.path)];
+  return bases.some((b) => path === b || path.startsWith(`${b}.`));
+}
+function has(u: FixtureUser, permission: string): boolean {
+  return ROLES.find((r) => r.code === u.role)!.permissions.includes(permission);
+}
+
+type ElementType = 'resident' | 'household' | 'building';
+type Case =
+  | { kind: 'open'; reason: string }
+  | { kind: 'element'; type: ElementType; mode: 'read' | 'write'; body?: unknown }
+  | { kind: 'list'; itemPaths: (json: unknown) => string[] }
+  | { kind: 'custom'; run: (ctx: Ctx) => Promise<void> };
+
+interface Ctx {
+  t: TestDb;
+  srv: TestServer;
+  fx: FixtureElements;
+  clients: Map<string, Client>;
+}
+
+const listPaths = (json: unknown) => ((json as { items: { orgPath: string }[] }).items ?? []).map((i) => i.orgPath);
+
+/** One entry per route of api/routes/index.ts: `METHOD /path`. */
+const CASES: Record<string, Case> = {
+  'GET /health': { kind: 'open', reason: '公开的健康检查，不含业务数据' },
+  'POST /auth/login': { kind: 'open', reason: '登录本身，无数据范围' },
+  'POST /auth/logout': { kind: 'open', reason: '只删除调用者自己的会话' },
+  'GET /auth/me': { kind: 'open', reason: '只返回调用者本人' },
+  'POST /auth/password': { kind: 'open', reason: '只修改调用者本人的密码' },
+  'GET /residents': { kind: 'list', itemPaths: listPaths },
+  'GET /residents/:id': { kind: 'element', type: 'resident', mode: 'read' },
+  'PATCH /residents/:id': { kind: 'element', type: 'resident', mode: 'write', body: { occupation: '矩阵测试' } },
+  'GET /residents/:id/versions': { kind: 'element', type: 'resident', mode: 'read' },
+  'POST /residents/:id/unmask': { kind: 'element', type: 'resident', mode: 'read' },
+  'GET /households': { kind: 'list', itemPaths: listPaths },
+  'GET /households/:id': { kind: 'element', type: 'household', mode: 'read' },
+  'GET /buildings': { kind: 'list', itemPaths: listPaths },
+  'GET /buildings/:id': { kind: 'element', type: 'building', mode: 'read' },
+  'GET /buildings/:id/floor-plan': { kind: 'element', type: 'building', mode: 'read' },
+  'GET /orgs/tree': { kind: 'custom', run: orgTreeMatrix },
+  'GET /users': { kind: 'custom', run: usersMatrix },
+  'GET /users/:id': { kind: 'custom', run: usersMatrix },
+  'POST /users': { kind: 'custom', run: usersMatrix },
+  'PATCH /users/:id': { kind: 'custom', run: usersMatrix },
+  'POST /users/:id/unlock': { kind: 'custom', run: usersMatrix },
+  'GET /roles': { kind: 'open', reason: '角色目录是公共参考数据（仍需 user.read）' },
+  'GET /audit': { kind: 'custom', run: auditMatrix },
+  'GET /audit/verify': { kind: 'custom', run: auditMatrix },
+  'GET /tasks': { kind: 'custom', run: tasksMatrix },
+  'GET /tasks/counts': { kind: 'custom', run: tasksMatrix },
+  'GET /tasks/:id': { kind: 'custom', run: tasksMatrix },
+  'POST /tasks/:id/claim': { kind: 'custom', run: tasksMatrix },
+  'POST /tasks/:id/unclaim': { kind: 'custom', run: tasksMatrix },
+  'POST /tasks/:id/delegate': { kind: 'custom', run: tasksMatrix },
+  'POST /tasks/:id/submit': { kind: 'custom', run: tasksMatrix },
+};
+
+const keyOf = (r: { method: string; path: string }) => `${r.method.toUpperCase()} ${r.path}`;
+
+let ctx: Ctx;
+beforeAll(async () => {
+  const t = await createTestDb();
+  const fx = await seedFixture(t.db);
+  const srv = await startServer(t.db);
+  const clients = new Map<string, Client>();
+  for (const u of FIXTURE_USERS) clients.set(u.username, await srv.login(u.username));
+  ctx = { t, srv, fx, clients };
+});
+afterAll(async () => {
+  await ctx?.srv.close();
+  await ctx?.t.drop();
+});
+
+function fill(path: string, fx: FixtureElements, target: Target = 'own'): string {
+  if (path.startsWith('/residents/')) return path.replace(':id', String(fx.resident[target]));
+  if (path.startsWith('/households/')) return path.replace(':id', String(fx.household[target]));
+  if (path.startsWith('/buildings/')) return path.replace(':id', String(fx.building[target]));
+  if (path.startsWith('/users/')) return path.replace(':id', String(fx.users.f_gridworker));
+  return path.replace(/:[a-zA-Z]+/g, '1');
+}
+
+describe('N-5 scope matrix: the route list', () => {
+  it('N-5 every route in api/routes/index.ts declares a permission and has a scope case', () => {
+    const missing: string[] = [];
+    for (const r of allRoutes) {
+      expect(typeof r.permission === 'string' && r.permission.length > 0, `${keyOf(r)} declares no permission`).toBe(true);
+      if (!CASES[keyOf(r)]) missing.push(keyOf(r));
+    }
+    expect(missing, `routes without a scope case in api/routes/scope-matrix.test.ts: ${missing.join(', ')}`).toEqual([]);
+  });
+
+  it('N-5 every non-public route refuses an anonymous caller (401) and every role lacking its permission (403)', async () => {
+    const anon = ctx.srv.client();
+    for (const r of allRoutes) {
+      if (r.permission === 'public') continue;
+      const path = fill(r.path, ctx.fx);
+      const a = await anon.request(r.method.toUpperCase(), path, r.method === 'get' ? undefined : {});
+      expect(a.status, `anonymous ${keyOf(r)}`).toBe(401);
+      if (r.permission === 'authenticated') continue;
+      for (const u of FIXTURE_USERS) {
+        if (has(u, r.permission)) continue;
+        const res = await ctx.clients.get(u.username)!.request(r.method.toUpperCase(), path, r.method === 'get' ? undefined : {});
+        expect(res.status, `${u.username} (${u.role}) ${keyOf(r)}`).toBe(403);
+        expect((res.json as { error: { code: string } }).error.code).toBe('FORBIDDEN');
+      }
+    }
+  });
+});
+
+describe('N-5 scope matrix: element endpoints, every role × level × target', () => {
+  it('N-5 detail, history, unmask and update: allowed exactly inside the scope; outside is refused and changes nothing', async () => {
+    let checks = 0;
+    for (const [key, c] of Object.entries(CASES)) {
+      if (c.kind !== 'element') continue;
+      const route = allRoutes.find((r) => keyOf(r) === key)!;
+      for (const u of FIXTURE_USERS) {
+        if (!has(u, route.permission)) continue;
+        for (const target of TARGETS) {
+          const id = ctx.fx[c.type][target];
+          const before = c.mode === 'write' ? await ctx.t.db('residents').where({ id }).first() : undefined;
+          const res = await ctx.clients.get(u.username)!.request(route.method.toUpperCase(), fill(route.path, ctx.fx, target), c.body);
+          const allowed = expectedInScope(u, GRIDS[target], c.mode);
+          const label = `${u.username} (${u.role} @ ${u.orgPath}) ${key} → ${target}`;
+          if (allowed) expect(res.status, label).toBe(200);
+          else {
+            expect([403, 404], label).toContain(res.status);
+            expect((res.json as { error: { message: string } }).error.message, label).toMatch(/[\u4e00-\u9fa5]/);
+          }
+          if (c.mode === 'write') {
+            const after = await ctx.t.db('residents').where({ id }).first();
+            if (allowed) expect(after.version, label).toBe(before.version + 1);
+            else expect(after, label).toEqual(before);
+          }
+          checks++;
+          // Put the row back so the next writer's change is a real change.
+          if (c.mode === 'write' && allowed) await ctx.t.db('residents').where({ id }).update({ occupation: null });
+        }
+      }
+    }
+    expect(checks).toBeGreaterThan(150);
+  });
+
+  it('N-5 lists hold only rows inside the scope, and every in-scope target appears', async () => {
+    for (const [key, c] of Object.entries(CASES)) {
+      if (c.kind !== 'list') continue;
+      const route = allRoutes.find((r) => keyOf(r) === key)!;
+      for (const u of FIXTURE_USERS) {
+        if (!has(u, route.permission)) continue;
+        const res = await ctx.clients.get(u.username)!.request('GET', `${route.path}?pageSize=100`);
+        const label = `${u.username} ${key}`;
+        expect(res.status, label).toBe(200);
+        const paths = c.itemPaths(res.json);
+        for (const p of paths) expect(expectedInScope(u, p, 'read'), `${label} leaked ${p}`).toBe(true);
+        // Narrowed to each target grid (the org tree's orgId): in scope → its row, outside → nothing.
+        for (const target of TARGETS) {
+          const narrowed = await ctx.clients.get(u.username)!.request('GET', `${route.path}?orgId=${ctx.fx.orgs[GRIDS[target]]}`);
+          expect(narrowed.status, `${label} → ${target}`).toBe(200);
+          const got = c.itemPaths(narrowed.json);
+          if (expectedInScope(u, GRIDS[target], 'read')) expect(got, `${label} misses ${target}`).toEqual([GRIDS[target]]);
+          else expect((narrowed.json as { total: number }).total, `${label} narrowed to ${target}`).toBe(0);
+        }
+      }
+    }
+  });
+});
+
+async function orgTreeMatrix({ fx, clients }: Ctx): Promise<void> {
+  for (const u of FIXTURE_USERS) {
+    if (!has(u, 'org.read')) continue;
+    const c = clients.get(u.username)!;
+    const roots = (await c.request('GET', '/orgs/tree')).json as { path: string; childCount: number }[];
+    expect(roots.map((r) => r.path)).toContain(u.orgPath);
+    for (const [path, id] of Object.entries(fx.orgs)) {
+      const r = await c.request('GET', `/orgs/tree?parentId=${id}`);
+      const label = `${u.username} tree under ${path}`;
+      if (expectedInScope(u, path, 'read')) {
+        expect(r.status, label).toBe(200);
+        for (const child of r.json as { path: string }[]) expect(expectedInScope(u, child.path, 'read'), label).toBe(true);
+      } else expect(r.status, label).toBe(403);
+    }
+  }
+}
+
+async function usersMatrix({ t, fx, clients }: Ctx): Promise<void> {
+  // A street-level sys_admin manages only the accounts of that street.
+  const streetAdmin = { username: 'f_streetadmin', role: 'sys_admin', orgPath: 'km.zt1.s1' };
+  const [{ id }] = (await t
+    .db('users')
+    .insert({
+      username: streetAdmin.username,
+      display_name: '街道系统管理员',
+      password_hash: (await t.db('users').where({ username: 'f_sysadmin' }).first()).password_hash,
+      must_change_password: false,
+      org_id: fx.orgs['km.zt1.s1'],
+      org_path: 'km.zt1.s1',
+    })
+    .returning('id')) as { id: number }[];
+  await t.db('user_roles').insert({ user_id: id, role_code: 'sys_admin' });
+  const c = await ctx.srv.login(streetAdmin.username);
+  const list = (await c.request('GET', '/users?pageSize=100')).json as { items: { org: { path: string } }[] };
+  expect(list.items.length).toBeGreaterThan(0);
+  for (const i of list.items) expect(expectedInScope(streetAdmin, i.org.path, 'read')).toBe(true);
+  expect((await c.request('GET', `/users/${fx.users.f_gridworker}`)).status).toBe(200);
+  expect((await c.request('GET', `/users/${fx.users.f_district}`)).status).toBe(403);
+  expect((await c.request('PATCH', `/users/${fx.users.f_district}`, { displayName: '越权' })).status).toBe(403);
+  expect((await t.db('users').where({ id: fx.users.f_district }).first()).display_name).toBe('f_district');
+  expect((await c.request('PATCH', `/users/${fx.users.f_gridworker}`, { displayName: '王网格' })).status).toBe(200);
+  const outside = await c.request('POST', '/users', {
+    username: 'outsider',
+    displayName: '外区',
+    orgId: fx.orgs['km.zt2'],
+    roles: ['grid_worker'],
+    password: 'Out#side2026',
+  });
+  expect(outside.status).toBe(400);
+  expect((outside.json as { error: { fields: { field: string }[] } }).error.fields[0].field).toBe('orgId');
+  expect(await t.db('users').where({ username: 'outsider' }).first()).toBeUndefined();
+  // A sec_admin unlocks only inside the scope too: the city one can, and the tests above proved 403 for others.
+  const sec = clients.get('f_secadmin')!;
+  expect((await sec.request('POST', `/users/${fx.users.f_gridworker}/unlock`)).status).toBe(200);
+  // sys_admin cannot raise its own rights.
+  const admin = clients.get('f_sysadmin')!;
+  expect((await admin.request('PATCH', `/users/${fx.users.f_sysadmin}`, { roles: ['sys_admin', 'city_manager'] })).status).toBe(403);
+}
+
+async function auditMatrix({ clients }: Ctx): Promise<void> {
+  const aud = clients.get('f_auditor')!;
+  const r = await aud.request('GET', '/audit?pageSize=100');
+  expect(r.status).toBe(200);
+  expect((await aud.request('GET', '/audit/verify')).status).toBe(200);
+}
+
+async function tasksMatrix({ t, fx, clients }: Ctx): Promise<void> {
+  // One open task per target grid, claimable by grid workers of that grid.
+  const ids: Record<string, number> = {};
+  for (const target of TARGETS) {
+    const [row] = (await t
+      .db('tasks')
+      .insert({
+        workflow_id: `matrix-${target}`,
+        signal_name: 'submit',
+        form_key: 'demo.approval',
+        title: `矩阵任务 ${target}`,
+        biz_type: 'visit',
+        candidate_role: 'grid_worker',
+        candidate_org_path: GRIDS[target],
+        org_path: GRIDS[target],
+        idempotency_key: `matrix-${target}`,
+      })
+      .returning('id')) as { id: number }[];
+    ids[target] = row.id;
+  }
+  for (const u of FIXTURE_USERS) {
+    if (!has(u, 'task.read')) continue;
+    const c = clients.get(u.username)!;
+    for (const target of TARGETS) {
+      const r = await c.request('GET', `/tasks/${ids[target]}`);
+      const label = `${u.username} task ${target}`;
+      if (expectedInScope(u, GRIDS[target], 'read')) expect(r.status, label).toBe(200);
+      else expect([403, 404], label).toContain(r.status);
+    }
+    const inbox = (await c.request('GET', '/tasks?pageSize=100')).json as { items: { id: number }[] };
+    for (const target of TARGETS) {
+      const visible = inbox.items.some((i) => Number(i.id) === ids[target]);
+      const claimable = u.role === 'grid_worker' && expectedInScope(u, GRIDS[target], 'write');
+      expect(visible, `${u.username} inbox ${target}`).toBe(claimable);
+    }
+    expect((await c.request('GET', '/tasks/counts')).status).toBe(200);
+  }
+  // Claim: only the grid worker of the task's own grid; another grid's task is refused and stays open.
+  const worker = clients.get('f_gridworker')!;
+  expect((await worker.request('POST', `/tasks/${ids.otherCommunity}/claim`)).status).toBeGreaterThanOrEqual(403);
+  expect((await t.db('tasks').where({ id: ids.otherCommunity }).first()).status).toBe('open');
+  const community = clients.get('f_community')!;
+  expect((await community.request('POST', `/tasks/${ids.own}/claim`)).status).toBeGreaterThanOrEqual(403);
+  expect((await worker.request('POST', `/tasks/${ids.own}/claim`)).status).toBe(200);
+  expect((await community.request('POST', `/tasks/${ids.own}/unclaim`)).status).toBeGreaterThanOrEqual(403);
+  expect((await community.request('POST', `/tasks/${ids.own}/submit`, {})).status).toBeGreaterThanOrEqual(400);
+  expect((await community.request('POST', `/tasks/${ids.own}/delegate`, { userId: fx.users.f_gridleader })).status).toBeGreaterThanOrEqual(
+    400,
+  );
+  expect((await t.db('tasks').where({ id: ids.own }).first()).status).toBe('claimed');
+  expect((await worker.request('POST', `/tasks/${ids.own}/unclaim`)).status).toBe(200);
+}
+
+describe('N-5 scope matrix: org tree, users, audit, tasks', () => {
+  it('N-5 custom cases', async () => {
+    const runs = new Set<(c: Ctx) => Promise<void>>();
+    for (const c of Object.values(CASES)) if (c.kind === 'custom') runs.add(c.run);
+    for (const run of runs) await run(ctx);
+  });
+});
