@@ -1,6 +1,9 @@
 /** The small city every test file starts from (cloned from the template database). */
 import type { Db } from '../connection';
+import { type GenerateResult, generateCity } from './generate';
 
-export async function seedTestCity(db: Db): Promise<void> {
-  await db('org_units').insert({ code: 'km', name: '克拉玛依市', type: 'city', path: 'km', level: 1 });
+export const TEST_CITY_SEED = 7;
+
+export async function seedTestCity(db: Db): Promise<GenerateResult> {
+  return generateCity(db, { size: 'test', seed: TEST_CITY_SEED });
 }
