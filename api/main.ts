@@ -5,6 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import { dbOptionsFromEnv, openDb } from '../db/connection';
 import { migrateLatest } from '../db/migrate';
+import { demoAccountLines, demoAccountsPresent } from '../db/seed/accounts';
 import { createApp } from './app';
 import { createActorResolver } from './auth/session';
 import { createLogger } from './logger';
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
   await migrateLatest(db);
   ready = true;
   process.stdout.write(`\n一张表数字化治理平台 已启动: ${url}\n`);
+  if (await demoAccountsPresent(db)) process.stdout.write(`${demoAccountLines().join('\n')}\n`);
 
   const stop = async () => {
     server.close();

@@ -128,7 +128,10 @@ export async function seedDemoAccounts(db: Db): Promise<SeededAccount[]> {
   const orgs = await demoOrgs(db);
   const hasWorkers = await tableExists(db, 'grid_workers');
   const out: SeededAccount[] = [];
-  for (const acc of DEMO_ACCOUNTS) {
+  // scrypt runs on libuv's thread pool: hashing all passwords at once (each with its own salt) is
+  // about 4× faster than one after another.
+  const hashes = await Promise.all(DEMO_ACCOUNTS.map(() => hashPassword(DEMO_PASSWORD)));
+  for (const [i, acc] of DEMO_ACCOUNTS.entries()) {
     const org = orgs[acc.level];
     if (!org) continue;
     const existing = (await db('users').select('id', db.raw('org_path::text AS org_path')).where({ username: acc.username }).first()) as
@@ -138,7 +141,7 @@ export async function seedDemoAccounts(db: Db): Promise<SeededAccount[]> {
       out.push({ username: acc.username, userId: existing.id, orgPath: existing.org_path, role: acc.role });
       continue;
     }
-    const passwordHash = await hashPassword(DEMO_PASSWORD);
+    const passwordHash = hashes[i];
     const userId = await db.transaction(async (trx) => {
       const [u] = (await trx('users')
         .insert({
@@ -186,6 +189,12 @@ async function linkWorker(trx: Db, userId: number, acc: DemoAccount, grid: OrgRo
     grid_id: grid.id,
     org_path: grid.path,
   });
+}
+
+/** True when the demo accounts exist (the start banner lists them only then). */
+export async function demoAccountsPresent(db: Db): Promise<boolean> {
+  const r = await db('users').whereIn('username', ['admin', 'gridleader']).count({ n: '*' });
+  return Number(r[0].n) > 0;
 }
 
 /** Lines for the start banner of `npm start`. */
