@@ -6,6 +6,7 @@
 import type { Knex } from 'knex';
 import * as m20261124010000 from './20261124010000_orgs_users_audit';
 import * as m20261124020000 from './20261124020000_grid_elements';
+import * as m20261124020100 from './20261124020100_residents_list_indexes';
 import * as m20261124030000 from './20261124030000_wf_engine';
 import * as m20261124035000 from './20261124035000_tasks';
 import * as m20261124040000 from './20261124040000_accounts_security';
@@ -18,6 +19,7 @@ import * as m20261124050300 from './20261124050300_caught_mail';
 export const migrations: Record<string, Knex.Migration> = {
   '20261124010000_orgs_users_audit': m20261124010000,
   '20261124020000_grid_elements': m20261124020000,
+  '20261124020100_residents_list_indexes': m20261124020100,
   '20261124030000_wf_engine': m20261124030000,
   '20261124035000_tasks': m20261124035000,
   '20261124040000_accounts_security': m20261124040000,

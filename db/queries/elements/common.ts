@@ -20,9 +20,25 @@ export interface PageParams {
 
 export interface Page<T> {
   rows: T[];
+  /** Exact up to COUNT_CAP; beyond it COUNT_CAP with `totalCapped` (show "10000+"). */
   total: number;
   page: number;
   pageSize: number;
+  /** true when more than COUNT_CAP rows match (lists that cap their count). */
+  totalCapped?: boolean;
+}
+
+/**
+ * Counting 50k rows of a street costs more than the page itself; big lists count up to this cap
+ * and say so, and the user narrows the list with the org tree or filters.
+ */
+export const COUNT_CAP = 10_000;
+
+export async function cappedCount(db: Knex, filtered: Knex.QueryBuilder): Promise<{ total: number; totalCapped: boolean }> {
+  const sub = filtered.select(db.raw('1')).limit(COUNT_CAP + 1);
+  const row = (await db.from(sub.as('c')).count<{ n: number }[]>({ n: '*' }))[0];
+  const n = Number(row?.n ?? 0);
+  return n > COUNT_CAP ? { total: COUNT_CAP, totalCapped: true } : { total: n, totalCapped: false };
 }
 
 export const MAX_PAGE_SIZE = 200;
@@ -95,6 +111,8 @@ export function scopeAndNarrow(
   column: string,
   mode: 'read' | 'write' = 'read',
   narrowTo?: string,
+  /** false: leave the btree range out (a query that should walk another index in order). */
+  withRange = true,
 ): Knex.QueryBuilder {
   scoped(qb, actor, column, mode);
   const paths = scopePaths(actor, mode);
@@ -106,7 +124,7 @@ export function scopeAndNarrow(
   } else if (paths.length === 1) {
     area = paths[0];
   }
-  if (area) qb.whereRaw('?? >= ?::ltree AND ?? < ?::ltree', [column, area, column, pathUpperBound(area)]);
+  if (area && withRange) qb.whereRaw('?? >= ?::ltree AND ?? < ?::ltree', [column, area, column, pathUpperBound(area)]);
   return qb;
 }
 

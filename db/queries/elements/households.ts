@@ -3,7 +3,7 @@
  */
 import type { Db } from '../../connection';
 import type { Actor } from '../../scope';
-import { type GridRef, orderOf, type Page, type PageParams, pageWindow, scopeAndNarrow } from './common';
+import { cappedCount, type GridRef, orderOf, type Page, type PageParams, pageWindow, scopeAndNarrow } from './common';
 
 export const HOUSEHOLD_SORTS = {
   path: ['hh.org_path', 'hh.id'],
@@ -88,11 +88,8 @@ export async function listHouseholds(db: Db, actor: Actor, params: HouseholdList
     .orderBy(sortCols.map((c) => ({ column: c, order })))
     .limit(pageSize)
     .offset(offset);
-  const [rows, counted] = await Promise.all([
-    rowsQ as Promise<HouseholdListRow[]>,
-    filtered(db, actor, params).count<{ n: number }[]>({ n: '*' }),
-  ]);
-  return { rows, total: Number(counted[0]?.n ?? 0), page, pageSize };
+  const [rows, counted] = await Promise.all([rowsQ as Promise<HouseholdListRow[]>, cappedCount(db, filtered(db, actor, params))]);
+  return { rows, ...counted, page, pageSize };
 }
 
 export interface HouseholdDetail extends HouseholdListRow {

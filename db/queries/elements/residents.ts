@@ -6,9 +6,10 @@
  */
 import type { Db } from '../../connection';
 import type { Actor } from '../../scope';
-import { scoped } from '../../scope';
+import { scoped, scopePaths } from '../../scope';
 import { blindIndex, encrypt, isValidIdNumber } from '../../sensitive';
 import {
+  cappedCount,
   dateText,
   ElementValidationError,
   type GridRef,
@@ -94,9 +95,22 @@ interface ResidentListDbRow {
   version: number;
 }
 
-function applyFilters(db: Db, actor: Actor, p: ResidentListParams) {
+/**
+ * Pages sorted by name or birth date over a wide area (city, district, street: tens of thousands
+ * of rows) walk the (name|birth_date, id) INCLUDE (org_path) index in order and stop after the
+ * page; the planner picks that walk only without the path range, whose selectivity it
+ * underestimates. Narrow areas (community, grid) keep the range: a few thousand index tuples.
+ */
+function wantsPathRange(actor: Actor, p: ResidentListParams): boolean {
+  if (p.sort !== 'name' && p.sort !== 'birthDate') return true;
+  const paths = scopePaths(actor, 'read');
+  const area = p.orgPath ?? (paths.length === 1 ? paths[0] : undefined);
+  return area !== undefined && area.split('.').length >= 4;
+}
+
+function applyFilters(db: Db, actor: Actor, p: ResidentListParams, forPage = false) {
   const q = db('residents as r');
-  scopeAndNarrow(q, actor, 'r.org_path', 'read', p.orgPath);
+  scopeAndNarrow(q, actor, 'r.org_path', 'read', p.orgPath, !forPage || wantsPathRange(actor, p));
   if (p.gridId !== undefined) q.where('r.grid_id', p.gridId);
   if (p.householdId !== undefined) q.where('r.household_id', p.householdId);
   if (p.name) q.whereRaw('r.name LIKE ?', [`${p.name.replace(/[\\%_]/g, (c) => `\\${c}`)}%`]);
@@ -123,7 +137,17 @@ export async function listResidents(
   const { page, pageSize, offset } = pageWindow(params);
   const sortCols = RESIDENT_SORTS[params.sort ?? 'path'] ?? RESIDENT_SORTS.path;
   const order = orderOf(params);
-  const pageQ = applyFilters(db, actor, params)
+  // Phase 1 picks the page's ids from the covering index (org_path, id) INCLUDE (sort and filter
+  // columns) — an index-only range scan plus a top-N sort; phase 2 fetches those 20 rows.
+  const ids = applyFilters(db, actor, params, true)
+    .select('r.id', ...sortCols.filter((c) => c !== 'r.id'))
+    .orderBy(sortCols.map((c) => ({ column: c, order })))
+    .limit(pageSize)
+    .offset(offset);
+  const pageQ = db
+    .with('page', ids)
+    .from('page as p')
+    .join('residents as r', 'r.id', 'p.id')
     .join('org_units as g', 'g.id', 'r.grid_id')
     .select(
       'r.id',
@@ -144,11 +168,8 @@ export async function listResidents(
       db.raw('r.org_path::text AS org_path'),
       'r.version',
     )
-    .orderBy(sortCols.map((c) => ({ column: c, order })))
-    .limit(pageSize)
-    .offset(offset);
-  const countQ = applyFilters(db, actor, params).count<{ n: number }[]>({ n: '*' });
-  const [rows, counted] = await Promise.all([pageQ as Promise<ResidentListDbRow[]>, countQ]);
+    .orderBy(sortCols.map((c) => ({ column: c.replace(/^r\./, 'p.'), order })));
+  const [rows, counted] = await Promise.all([pageQ as Promise<ResidentListDbRow[]>, cappedCount(db, applyFilters(db, actor, params))]);
   return {
     rows: rows.map((r) => ({
       id: r.id,
@@ -169,7 +190,7 @@ export async function listResidents(
       orgPath: r.org_path,
       version: r.version,
     })),
-    total: Number(counted[0]?.n ?? 0),
+    ...counted,
     page,
     pageSize,
   };
