@@ -26,10 +26,19 @@ export function scopePaths(actor: Actor, mode: ScopeMode): string[] {
   return [actor.orgPath, ...extra];
 }
 
+/**
+ * A Postgres array literal (`{"km","km.d01"}`) for a `?::ltree[]` binding. A JS array works with
+ * `pg` but PGlite sends it as plain text ("malformed array literal"), so bind this string instead.
+ */
+export function ltreeArray(paths: readonly string[]): string {
+  for (const p of paths) if (!/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/.test(p)) throw new Error(`invalid ltree path: ${p}`);
+  return `{${paths.map((p) => `"${p}"`).join(',')}}`;
+}
+
 /** Adds `column <@ ANY(paths)` to a query; `column` is an ltree column such as `r.org_path`. */
 export function scoped<T extends Knex.QueryBuilder>(qb: T, actor: Actor, column: string, mode: ScopeMode = 'read'): T {
   const paths = scopePaths(actor, mode);
-  return qb.whereRaw(`?? <@ ANY(?::ltree[])`, [column, paths]) as T;
+  return qb.whereRaw(`?? <@ ANY(?::ltree[])`, [column, ltreeArray(paths)]) as T;
 }
 
 /** True when an org path lies inside the actor's scope. */

@@ -6,7 +6,7 @@
  */
 import type { Knex } from 'knex';
 import type { Db } from '../connection';
-import { type Actor, scoped } from '../scope';
+import { type Actor, ltreeArray, scoped } from '../scope';
 
 type Q = Db | Knex.Transaction;
 
@@ -379,7 +379,7 @@ const ORG_NODE_COLUMNS = `o.id, o.code, o.name, o.type, o.path::text AS path, o.
 export async function orgScopeRoots(db: Q, actor: Actor): Promise<OrgNode[]> {
   const qb = db('org_units as o')
     .select(db.raw(ORG_NODE_COLUMNS))
-    .whereRaw('o.path = ANY(?::ltree[])', [[actor.orgPath, ...actor.grants.map((g) => g.path)]]);
+    .whereRaw('o.path = ANY(?::ltree[])', [ltreeArray([actor.orgPath, ...actor.grants.map((g) => g.path)])]);
   const rows = (await qb.orderBy('o.path')) as OrgNode[];
   // A grant inside the own subtree is already reachable from the own root.
   return rows.filter((r) => !rows.some((o) => o !== r && r.path.startsWith(`${o.path}.`)));
