@@ -35,7 +35,7 @@ async function user(db: Db, username: string, displayName: string, orgId: number
     orgId,
     orgPath,
     roles,
-    permissions: new Set(['task.handle']),
+    permissions: new Set(['task.read', 'task.handle']),
     grants: [],
   };
 }
