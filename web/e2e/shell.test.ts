@@ -167,20 +167,31 @@ describe('web shell in Chromium', { timeout: 60_000 }, () => {
     await page.close();
   });
 
-  it('G-3 resident detail: masked ID, 显示完整信息 for a user with the right, and the version tab', async ({ skip }) => {
+  it('G-3 resident detail: masked ID, 显示完整信息 for a user with the right, and a real change diffed in 版本记录', async ({ skip }) => {
     if (!demoCity) skip(NO_DEMO);
     const page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
     page.setDefaultTimeout(15_000);
     await pcLogin(page, 'gridleader');
     await page.locator('.ant-table-tbody tr.ant-table-row a').first().click();
     await page.getByTestId('resident-detail').waitFor();
+    const residentId = new URL(page.url()).pathname.split('/').pop();
     const id = page.getByTestId('resident-id-number');
     expect(await text(id)).toContain('*');
     await page.getByTestId('unmask').click();
     await expect.poll(() => text(id)).toMatch(/^\d{17}[\dX]$/);
     await page.screenshot({ path: '/tmp/shell-resident.png' });
+
+    // A change through the API (same session cookie) must show up as a version with its diff.
+    const r = await page.request.patch(`${base}/api/residents/${residentId}`, { data: { occupation: '社区志愿服务协调员' } });
+    expect(r.status()).toBe(200);
+    await page.reload();
     await page.getByRole('tab', { name: '版本记录' }).click();
-    await page.locator('[data-testid="version-history"], .ant-empty').first().waitFor();
+    const history = page.getByTestId('version-history');
+    await history.waitFor();
+    const diff = await text(history);
+    expect(diff).toContain('职业');
+    expect(diff).toContain('社区志愿服务协调员');
+    await page.screenshot({ path: '/tmp/shell-versions.png' });
     await page.close();
   });
 

@@ -7,7 +7,7 @@ export default function MemberTable({ members }: { members: ResidentListItem[] }
   // Household views list members without ID numbers and phones; show those columns only when sent.
   const has = (k: keyof ResidentListItem) => members.some((m) => m[k] !== undefined && m[k] !== null);
   const columns: TableColumnsType<ResidentListItem> = [
-    { title: '姓名', dataIndex: 'name', width: 90, render: (v: string, r) => <Link to={`/residents/${r.id}`}>{v}</Link> },
+    { title: '姓名', dataIndex: 'name', width: 140, render: (v: string, r) => <Link to={`/residents/${r.id}`}>{v}</Link> },
     {
       title: '与户主关系',
       dataIndex: 'relationToHead',
@@ -23,7 +23,7 @@ export default function MemberTable({ members }: { members: ResidentListItem[] }
     },
     { title: '性别', dataIndex: 'gender', width: 60 },
     has('age') ? { title: '年龄', dataIndex: 'age', width: 60 } : { title: '出生日期', dataIndex: 'birthDate', width: 110 },
-    ...(has('residenceType') ? [{ title: '居住类型', dataIndex: 'residenceType', width: 96 }] : []),
+    ...(has('residenceType') ? [{ title: '人口类型', dataIndex: 'residenceType', width: 96 }] : []),
     ...(has('dynamicStatus') ? [{ title: '状态', dataIndex: 'dynamicStatus', width: 72 }] : []),
     ...(has('idNumber')
       ? [{ title: '身份证号', dataIndex: 'idNumber', render: (v?: string) => <span className="mono">{v ?? '—'}</span> }]

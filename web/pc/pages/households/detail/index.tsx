@@ -49,7 +49,7 @@ export default function HouseholdDetailPage({ id }: { id: string }) {
         column={{ xs: 1, md: 2, xl: 3 }}
         style={{ marginBottom: 20 }}
         items={[
-          { key: 'no', label: '户号', children: h.householdNo ?? '—' },
+          { key: 'no', label: '户编号', children: h.householdNo ?? '—' },
           { key: 'head', label: '户主', children: h.headName ?? '—' },
           { key: 'count', label: '人数', children: h.memberCount ?? h.members.length },
           { key: 'house', label: '房屋', children: houseLabel(h.house) },

@@ -1,20 +1,23 @@
 /** 居民户 list: search by head name / household number, paging, sort, filtered by the scope tree. */
-import { Input, Table, type TableColumnsType, Tag, Typography } from 'antd';
+import { Input, Table, type TableColumnsType, Typography } from 'antd';
 import { Link } from '../../../../shared/router';
 import { usePagedList } from '../../../list/usePagedList';
-import { tagText } from '../../residents/labels';
 import { fetchHouseholds, type HouseholdListItem } from '../api';
 
 const columns: TableColumnsType<HouseholdListItem> = [
   {
-    title: '户号',
+    title: '户编号',
     dataIndex: 'householdNo',
-    width: 150,
+    width: 200,
     sorter: true,
-    render: (v: string | undefined, r) => <Link to={`/households/${r.id}`}>{v ?? r.id}</Link>,
+    render: (v: string | undefined, r) => (
+      <Link to={`/households/${r.id}`} className="mono">
+        {v ?? r.id}
+      </Link>
+    ),
   },
-  { title: '户主', dataIndex: 'headName', width: 110 },
-  { title: '人数', dataIndex: 'memberCount', width: 70, sorter: true },
+  { title: '户主', dataIndex: 'headName', width: 130, ellipsis: true },
+  { title: '人数', dataIndex: 'memberCount', width: 76, sorter: true },
   {
     title: '住址',
     key: 'address',
@@ -22,25 +25,12 @@ const columns: TableColumnsType<HouseholdListItem> = [
     render: (_: unknown, r) => r.address ?? ([r.buildingName, r.room].filter(Boolean).join(' ') || '—'),
   },
   {
-    title: '户标签',
-    dataIndex: 'tags',
-    width: 200,
-    render: (tags?: unknown[]) =>
-      tags?.length
-        ? tags.map((t) => (
-            <Tag key={tagText(t)} bordered={false}>
-              {tagText(t)}
-            </Tag>
-          ))
-        : '—',
-  },
-  {
     title: '包户网格员',
     dataIndex: 'coverageWorkerName',
     width: 110,
     render: (v?: string | null) => v ?? <span className="muted">未包户</span>,
   },
-  { title: '所属网格', key: 'grid', width: 160, ellipsis: true, render: (_: unknown, r) => r.gridName ?? r.grid?.name ?? '—' },
+  { title: '所属网格', key: 'grid', width: 150, ellipsis: true, render: (_: unknown, r) => r.gridName ?? r.grid?.name ?? '—' },
 ];
 
 export default function HouseholdListPage() {
@@ -65,7 +55,7 @@ export default function HouseholdListPage() {
         loading={list.loading}
         pagination={list.pagination}
         onChange={list.onTableChange}
-        scroll={{ x: 860 }}
+        scroll={{ x: 900 }}
         locale={{ emptyText: '没有符合条件的居民户' }}
       />
     </div>

@@ -97,7 +97,7 @@ export default function ResidentDetailPage({ id }: { id: string }) {
       children: r.household ? (
         <Link to={`/households/${r.household.id}`}>
           户主 {r.household.headName ?? '—'}
-          {r.household.householdNo ? `（户号 ${r.household.householdNo}）` : ''}
+          {r.household.householdNo ? `（户编号 ${r.household.householdNo}）` : ''}
         </Link>
       ) : (
         '—'
@@ -138,7 +138,7 @@ export default function ResidentDetailPage({ id }: { id: string }) {
         ) : null}
         <span style={{ flex: 1 }} />
         {access.canUnmask ? (
-          <Tooltip title="查看完整身份证号和电话，本次查看将记入审计日志">
+          <Tooltip title="查看完整身份证号和电话，本次查看将记入审计日志" placement="bottomRight">
             <Button icon={<EyeOutlined />} onClick={unmask} loading={unmasking} disabled={!!full} data-testid="unmask">
               {full ? '已显示完整信息' : '显示完整信息'}
             </Button>

@@ -20,7 +20,7 @@ const columns: TableColumnsType<ResidentListItem> = [
   { title: '公民身份号码', dataIndex: 'idNumber', width: 176, render: (v?: string) => <span className="mono">{v ?? '—'}</span> },
   { title: '联系电话', dataIndex: 'phone', width: 130, render: (v?: string) => <span className="mono">{v ?? '—'}</span> },
   {
-    title: '户籍状态',
+    title: '人户状态',
     dataIndex: 'registrationStatus',
     width: 100,
     render: (v?: string) => (v ? <Tag bordered={false}>{v}</Tag> : '—'),

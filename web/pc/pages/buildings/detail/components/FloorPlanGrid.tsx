@@ -58,8 +58,14 @@ export default function FloorPlanGrid({ plan, onOpen }: { plan: FloorPlan; onOpe
                         <span className="fp-room-no">{r.room}</span>
                         <span className="fp-room-status">{r.status ?? '未登记'}</span>
                         {r.households.slice(0, 2).map((h) => (
-                          <span key={String(h.id)} className="fp-room-hh" data-testid="floor-plan-household">
-                            {h.headName} · {h.memberCount}人
+                          <span
+                            key={String(h.id)}
+                            className="fp-room-hh"
+                            data-testid="floor-plan-household"
+                            title={`户主 ${h.headName}，${h.memberCount} 人`}
+                          >
+                            <span className="fp-hh-name">{h.headName}</span>
+                            <span className="fp-hh-n">{h.memberCount}人</span>
                           </span>
                         ))}
                         {r.households.length > 2 ? <span className="fp-room-hh">等 {r.households.length} 户</span> : null}

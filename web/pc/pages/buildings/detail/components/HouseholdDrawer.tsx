@@ -25,7 +25,7 @@ function HouseholdPane({ id }: { id: string }) {
       <div className="page-head">
         <Typography.Text>
           户主 <b>{h.headName ?? '—'}</b>
-          {h.householdNo ? ` · 户号 ${h.householdNo}` : ''} · 共 {h.members.length} 人
+          {h.householdNo ? ` · 户编号 ${h.householdNo}` : ''} · 共 {h.members.length} 人
         </Typography.Text>
         <Link to={`/households/${h.id}`}>查看户详情</Link>
       </div>
