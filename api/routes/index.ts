@@ -3,6 +3,8 @@ import type { RouteDef } from '../http';
 import { auditRoutes } from './audit';
 import { authRoutes } from './auth';
 import { buildingRoutes } from './buildings';
+import { consoleRoutes } from './console';
+import { fileRoutes } from './files';
 import { healthRoutes } from './health';
 import { householdRoutes } from './households';
 import { orgRoutes } from './orgs';
@@ -20,4 +22,6 @@ export const allRoutes: RouteDef[] = [
   ...householdRoutes,
   ...buildingRoutes,
   ...taskRoutes,
+  ...consoleRoutes,
+  ...fileRoutes,
 ];

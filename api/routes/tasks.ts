@@ -77,6 +77,19 @@ function formOf(
   return f ? { key: f.key, title: f.title, schema: f.schema, uiSchema: f.uiSchema ?? {} } : undefined;
 }
 
+/**
+ * A task that lists `data.allowedActions` (e.g. the issue workflow's steps) accepts only those
+ * actions; anything else is refused before anything changes, naming the field `action`.
+ */
+function refuseActionNotAllowed(t: TaskRow, data: Record<string, unknown>): void {
+  const allowed = t.data?.allowedActions;
+  if (!Array.isArray(allowed) || allowed.length === 0) return;
+  const action = data?.action;
+  if (typeof action === 'string' && allowed.includes(action)) return;
+  const shown = typeof action === 'string' && action ? `“${action}”` : '（未选择）';
+  throw errors.badRequest(`办理操作${shown}不是该任务当前允许的操作，请在表单中重新选择办理操作后再提交`, 'action');
+}
+
 function isWorkflowGone(err: unknown): boolean {
   const e = err as { name?: string; message?: string };
   return e?.name === 'WorkflowNotFoundError' || /not found|already completed|closed/i.test(e?.message ?? '');
@@ -185,6 +198,7 @@ export const taskRoutes = defineRoutes([
       }
       const form = formOf(row);
       if (!form) throw errors.conflict('该任务的表单已不存在，无法提交；请联系系统管理员恢复表单');
+      refuseActionNotAllowed(row, body.data);
       const data = validate<Record<string, unknown>>(form.schema, body.data);
       const client = services.workflows;
       if (!client) throw errors.unavailable('流程服务暂不可用，请稍后再试');
