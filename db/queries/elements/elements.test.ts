@@ -172,7 +172,7 @@ describe('org tree (scope)', () => {
     expect((await listOrgChildren(db, actor(A), commRow.id)).length).toBe(community.children.length);
     expect(await listOrgChildren(db, actor(A), bRow.id)).toEqual([]);
     const unit = await getOrgUnit(db, actor(A), commRow.id);
-    expect((unit?.geometry as { type: string }).type).toBe('MultiPolygon');
+    expect(unit?.geometry).toMatchObject({ type: 'MultiPolygon' });
     expect(unit?.areaM2).toBeGreaterThan(1000);
     expect(await getOrgUnit(db, actor(A), bRow.id)).toBeUndefined();
   });
