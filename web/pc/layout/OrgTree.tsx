@@ -16,7 +16,7 @@ const toNode = (o: OrgNode): Node => ({
   org: o,
   isLeaf: o.childCount === 0,
   title: (
-    <span className="org-node">
+    <span className="org-node" title={o.name}>
       <span className="org-node-name">{o.name}</span>
       <span className="org-node-type">{orgTypeLabels[o.type] ?? o.type}</span>
     </span>
