@@ -1,0 +1,218 @@
+/**
+ * Tag search (标签查询, T-6): single and combined AND / OR / NOT over tags, across element types,
+ * within the caller's scope (and optionally a narrower org the user picked), with counts per type,
+ * paging and export rows.
+ *
+ *   Expr := { tag: id } | { and: Expr[] } | { or: Expr[] } | { not: Expr }
+ *
+ * Every tag operand is `SELECT element_id FROM element_tags WHERE tag_id AND element_type AND scope`
+ * — an index range on (tag_id, element_type, org_path, element_id) — combined with INTERSECT /
+ * UNION / EXCEPT. Only a NOT without a positive partner needs the universe (all elements of the
+ * type in scope). An expression is evaluated once per element type its tags target; a tag of
+ * another type is the empty set for that type.
+ */
+import type { Knex } from 'knex';
+import type { Db } from '../../connection';
+import type { Actor } from '../../scope';
+import { ElementValidationError, scopeAndNarrow } from '../elements/common';
+import { visibleTags } from './definitions';
+import { isTaggable, TARGET_LABELS, TARGET_NAME_SQL, TARGET_TABLES, type TaggableType } from './targets';
+
+export type TagExpr = { tag: number } | { and: TagExpr[] } | { or: TagExpr[] } | { not: TagExpr };
+
+type Node = { kind: 'empty' } | { kind: 'all' } | { kind: 'sql'; sql: string; bindings: Knex.RawBinding[] };
+
+const EMPTY: Node = { kind: 'empty' };
+const ALL: Node = { kind: 'all' };
+
+function isObj(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Tag ids used in an expression; validates the shape (Chinese message on error). */
+export function exprTags(expr: unknown, depth = 0, out = new Set<number>()): Set<number> {
+  if (depth > 6) throw new ElementValidationError([{ field: 'expr', message: '组合条件嵌套过深，请简化查询' }]);
+  if (!isObj(expr)) throw new ElementValidationError([{ field: 'expr', message: '查询条件格式不正确' }]);
+  if ('tag' in expr) {
+    if (!Number.isInteger(expr.tag)) throw new ElementValidationError([{ field: 'expr', message: '请选择标签' }]);
+    out.add(expr.tag as number);
+  } else if ('and' in expr || 'or' in expr) {
+    const list = expr.and ?? expr.or;
+    if (!Array.isArray(list) || list.length === 0)
+      throw new ElementValidationError([{ field: 'expr', message: '“且/或”条件至少需要一个标签' }]);
+    for (const e of list) exprTags(e, depth + 1, out);
+  } else if ('not' in expr) exprTags(expr.not, depth + 1, out);
+  else throw new ElementValidationError([{ field: 'expr', message: '查询条件只能是标签、且、或、非' }]);
+  if (out.size > 20) throw new ElementValidationError([{ field: 'expr', message: '一次最多组合 20 个标签' }]);
+  return out;
+}
+
+interface Ctx {
+  db: Db;
+  actor: Actor;
+  type: TaggableType;
+  narrowTo?: string;
+  targets: Map<number, string>;
+  expr: TagExpr;
+}
+
+function operand(ctx: Ctx, tagId: number): Node {
+  if (ctx.targets.get(tagId) !== ctx.type) return EMPTY;
+  const q = ctx.db('element_tags').select('element_id').where({ tag_id: tagId, element_type: ctx.type });
+  scopeAndNarrow(q, ctx.actor, 'org_path', 'read', ctx.narrowTo);
+  const { sql, bindings } = q.toSQL();
+  return { kind: 'sql', sql, bindings: bindings as Knex.RawBinding[] };
+}
+
+function universe(ctx: Ctx): Node {
+  const q = ctx.db(`${TARGET_TABLES[ctx.type]} as e`).select('e.id as element_id');
+  scopeAndNarrow(q, ctx.actor, 'e.org_path', 'read', ctx.narrowTo);
+  const { sql, bindings } = q.toSQL();
+  return { kind: 'sql', sql, bindings: bindings as Knex.RawBinding[] };
+}
+
+function combine(op: 'INTERSECT' | 'UNION' | 'EXCEPT', parts: Node[]): Node {
+  const sqls = parts as { kind: 'sql'; sql: string; bindings: Knex.RawBinding[] }[];
+  return { kind: 'sql', sql: sqls.map((p) => `(${p.sql})`).join(` ${op} `), bindings: sqls.flatMap((p) => p.bindings) };
+}
+
+function materialise(ctx: Ctx, n: Node): Node {
+  return n.kind === 'all' ? universe(ctx) : n;
+}
+
+function compile(ctx: Ctx, e: TagExpr): Node {
+  if ('tag' in e) return operand(ctx, e.tag);
+  if ('not' in e) {
+    const inner = compile(ctx, e.not);
+    if (inner.kind === 'empty') return ALL;
+    if (inner.kind === 'all') return EMPTY;
+    return combine('EXCEPT', [universe(ctx), inner]);
+  }
+  if ('or' in e) {
+    const parts = e.or.map((x) => compile(ctx, x)).filter((p) => p.kind !== 'empty');
+    if (parts.length === 0) return EMPTY;
+    if (parts.some((p) => p.kind === 'all')) return ALL;
+    return parts.length === 1 ? parts[0] : combine('UNION', parts);
+  }
+  // AND: intersect the positives, subtract the negated ones (no universe needed when a positive exists).
+  const pos: Node[] = [];
+  const neg: Node[] = [];
+  for (const x of e.and) {
+    if ('not' in x) {
+      const inner = compile(ctx, x.not);
+      if (inner.kind === 'all') return EMPTY;
+      if (inner.kind === 'sql') neg.push(inner);
+    } else {
+      const p = compile(ctx, x);
+      if (p.kind === 'empty') return EMPTY;
+      if (p.kind === 'sql') pos.push(p);
+    }
+  }
+  if (pos.length === 0 && neg.length === 0) return ALL;
+  const positive = pos.length === 0 ? universe(ctx) : pos.length === 1 ? pos[0] : combine('INTERSECT', pos);
+  if (neg.length === 0) return positive;
+  const negative = neg.length === 1 ? neg[0] : combine('UNION', neg);
+  return combine('EXCEPT', [positive, negative]);
+}
+
+export interface TagSearchParams {
+  expr: TagExpr;
+  /** Which type's page to return; default: the first type with results. */
+  elementType?: TaggableType;
+  orgPath?: string;
+  page?: number;
+  pageSize?: number;
+}
+
+export interface TagSearchRow {
+  elementType: TaggableType;
+  elementId: number;
+  name: string;
+  gridName: string;
+  orgPath: string;
+  tags: string[];
+}
+
+export interface TagSearchResult {
+  counts: { elementType: TaggableType; label: string; count: number }[];
+  elementType: TaggableType | null;
+  total: number;
+  page: number;
+  pageSize: number;
+  rows: TagSearchRow[];
+}
+
+/** Resolves the expression's tags (visible ones only) and their target types. */
+async function resolveTargets(db: Db, actor: Actor, expr: TagExpr): Promise<Map<number, string>> {
+  const ids = [...exprTags(expr)];
+  const rows = (await visibleTags(db('tag_definitions as t').whereIn('t.id', ids).select('t.id', 't.target'), actor)) as {
+    id: number;
+    target: string;
+  }[];
+  const found = new Map(rows.map((r) => [r.id, r.target]));
+  const missing = ids.filter((id) => !found.has(id));
+  if (missing.length) throw new ElementValidationError([{ field: 'expr', message: '所选标签不存在或不在您的可见范围内，请重新选择' }]);
+  return found;
+}
+
+function setSql(ctx: Ctx): { sql: string; bindings: Knex.RawBinding[] } | undefined {
+  const n = materialise(ctx, compile(ctx, ctx.expr));
+  return n.kind === 'sql' ? { sql: n.sql, bindings: n.bindings } : undefined;
+}
+
+/** Counts per element type for the expression within scope. */
+export async function searchCounts(db: Db, actor: Actor, expr: TagExpr, orgPath?: string): Promise<TagSearchResult['counts']> {
+  const targets = await resolveTargets(db, actor, expr);
+  return countsFor(db, actor, expr, targets, orgPath);
+}
+
+async function countsFor(db: Db, actor: Actor, expr: TagExpr, targets: Map<number, string>, orgPath?: string) {
+  const types = [...new Set(targets.values())].filter(isTaggable);
+  return Promise.all(
+    types.map(async (type) => {
+      const s = setSql({ db, actor, type, narrowTo: orgPath, targets, expr });
+      const count = s ? Number((await db.raw(`SELECT count(*)::int AS n FROM (${s.sql}) s`, s.bindings)).rows[0].n) : 0;
+      return { elementType: type, label: TARGET_LABELS[type], count };
+    }),
+  );
+}
+
+/** Rows of one type's result set, ordered by element id; `limit` null = all (export). */
+async function rowsFor(db: Db, ctx: Ctx, limit: number | null, offset: number): Promise<TagSearchRow[]> {
+  const s = setSql(ctx);
+  if (!s) return [];
+  const page = `SELECT element_id FROM (${s.sql}) s ORDER BY element_id ${limit === null ? '' : 'LIMIT ? OFFSET ?'}`;
+  const sql = `
+    SELECT ? AS "elementType", e.id AS "elementId", ${TARGET_NAME_SQL[ctx.type]} AS name, g.name AS "gridName",
+           e.org_path::text AS "orgPath",
+           coalesce((SELECT array_agg(t.name ORDER BY t.id) FROM element_tags et JOIN tag_definitions t ON t.id = et.tag_id
+                     WHERE et.element_type = ? AND et.element_id = e.id), '{}') AS tags
+    FROM (${page}) p JOIN ${TARGET_TABLES[ctx.type]} e ON e.id = p.element_id JOIN org_units g ON g.id = e.grid_id
+    ORDER BY e.id`;
+  const bindings: Knex.RawBinding[] = [ctx.type, ctx.type, ...s.bindings, ...(limit === null ? [] : [limit, offset])];
+  return (await db.raw(sql, bindings)).rows as TagSearchRow[];
+}
+
+/** Combined tag search: counts per type and one page of the chosen type. */
+export async function searchByTags(db: Db, actor: Actor, p: TagSearchParams): Promise<TagSearchResult> {
+  const targets = await resolveTargets(db, actor, p.expr);
+  const pageSize = Math.min(200, Math.max(1, p.pageSize ?? 20));
+  const page = Math.max(1, p.page ?? 1);
+  const counts = await countsFor(db, actor, p.expr, targets, p.orgPath);
+  const type = p.elementType ?? counts.find((c) => c.count > 0)?.elementType ?? counts[0]?.elementType ?? null;
+  if (!type) return { counts, elementType: null, total: 0, page, pageSize, rows: [] };
+  const total = counts.find((c) => c.elementType === type)?.count ?? 0;
+  const rows = await rowsFor(db, { db, actor, type, narrowTo: p.orgPath, targets, expr: p.expr }, pageSize, (page - 1) * pageSize);
+  return { counts, elementType: type, total, page, pageSize, rows };
+}
+
+export const EXPORT_LIMIT = 100_000;
+
+/** Every matching row of every type (for the xlsx export), capped at EXPORT_LIMIT per type. */
+export async function searchAllRows(db: Db, actor: Actor, expr: TagExpr, orgPath?: string): Promise<TagSearchRow[]> {
+  const targets = await resolveTargets(db, actor, expr);
+  const types = [...new Set(targets.values())].filter(isTaggable);
+  const out: TagSearchRow[] = [];
+  for (const type of types) out.push(...(await rowsFor(db, { db, actor, type, narrowTo: orgPath, targets, expr }, EXPORT_LIMIT, 0)));
+  return out;
+}
