@@ -4,3 +4,4 @@
  */
 export { demoApproval } from './demo-approval';
 export { issueWorkflow } from './issue';
+export { tagJobs } from './tag-jobs';
