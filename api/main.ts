@@ -5,7 +5,9 @@
 import type { AddressInfo } from 'node:net';
 import { dbOptionsFromEnv, openDb } from '../db/connection';
 import { migrateLatest } from '../db/migrate';
-import { demoAccountLines, demoAccountsPresent } from '../db/seed/accounts';
+import { demoAccountLines, demoAccountsPresent, seedDemoAccounts } from '../db/seed/accounts';
+import { generateCity } from '../db/seed/generate';
+import { progressBar } from '../db/seed/progress';
 import { createApp } from './app';
 import { createActorResolver } from './auth/session';
 import { createLogger } from './logger';
@@ -24,6 +26,12 @@ async function main(): Promise<void> {
   const url = `http://localhost:${(server.address() as AddressInfo).port}`;
 
   await migrateLatest(db);
+  // First start: an empty database gets the small demo city (seconds) and the demo accounts.
+  if (Number((await db('org_units').count({ n: '*' }).first())?.n ?? 0) === 0) {
+    process.stdout.write('首次启动，正在生成演示城市数据…\n');
+    await generateCity(db, { size: 'small', onProgress: progressBar(process.stdout) });
+    await seedDemoAccounts(db);
+  }
   ready = true;
   process.stdout.write(`\n一张表数字化治理平台 已启动: ${url}\n`);
   if (await demoAccountsPresent(db)) process.stdout.write(`${demoAccountLines().join('\n')}\n`);
