@@ -16,6 +16,7 @@ export const buildingRoutes = defineRoutes([
     method: 'get',
     path: '/buildings',
     permission: 'element.read',
+    personal: true, // 楼栋长 names
     query: listQuery({ q: textFilter('名称或地址'), orgId: idFilter('机构'), type: textFilter('楼栋类型', 16) }),
     summary: '楼栋列表（本人管辖范围）',
     async handler({ services, actor, query }) {
@@ -34,6 +35,7 @@ export const buildingRoutes = defineRoutes([
     method: 'get',
     path: '/buildings/:id',
     permission: 'element.read',
+    personal: true,
     summary: '楼栋详情',
     async handler({ services, actor, params }) {
       const b = await getBuilding(services.db, actor, idParam(params));

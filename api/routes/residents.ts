@@ -28,6 +28,15 @@ const SENSITIVE_VERSION_FIELDS: Record<string, (plain: string) => string> = {
   emergencyContactPhone: maskPhone,
 };
 
+/** A value that cannot be decrypted (wrong key, damaged row) is shown as a placeholder, never a 500. */
+function maskedOrPlaceholder(encHex: string, mask: (plain: string) => string): string {
+  try {
+    return mask(decrypt(Buffer.from(encHex.replace(/^\\x/, ''), 'hex')));
+  } catch {
+    return '（已加密，无法显示）';
+  }
+}
+
 /** Version rows keep sensitive values as ciphertext; the history shows them masked. */
 function maskVersionSide(side: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -38,7 +47,7 @@ function maskVersionSide(side: Record<string, unknown>): Record<string, unknown>
       continue;
     }
     const enc = (v as { enc?: string | null } | null)?.enc;
-    out[k] = enc ? mask(decrypt(Buffer.from(enc.replace(/^\\x/, ''), 'hex'))) : null;
+    out[k] = enc ? maskedOrPlaceholder(enc, mask) : null;
   }
   return out;
 }

@@ -4,8 +4,9 @@
  * that declares no permission, or that has no entry in CASES below, fails the first test — a new
  * route is not done until its scope behaviour is stated here.
  */
+
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROLES } from '../../db/reference/roles';
 import { createTestDb, type TestDb } from '../../db/testing/server';
 import {
   type Client,
@@ -27,8 +28,10 @@ function expectedInScope(u: FixtureUser, path: string, mode: 'read' | 'write'): 
   const bases = [u.orgPath, ...(u.grants ?? []).filter((g) => mode === 'read' || g.canWrite).map((g) => g.path)];
   return bases.some((b) => path === b || path.startsWith(`${b}.`));
 }
+/** Grants as the database holds them (the catalogue plus other modules' data migrations). */
+const grants = new Map<string, Set<string>>();
 function has(u: FixtureUser, permission: string): boolean {
-  return ROLES.find((r) => r.code === u.role)!.permissions.includes(permission);
+  return grants.get(u.role)?.has(permission) ?? false;
 }
 
 type ElementType = 'resident' | 'household' | 'building';
@@ -36,7 +39,9 @@ type Case =
   | { kind: 'open'; reason: string }
   | { kind: 'element'; type: ElementType; mode: 'read' | 'write'; body?: unknown }
   | { kind: 'list'; itemPaths: (json: unknown) => string[] }
-  | { kind: 'custom'; run: (ctx: Ctx) => Promise<void> };
+  | { kind: 'custom'; run: (ctx: Ctx) => Promise<void> }
+  /** Data scope proven by another test file, which must exist and exercise this route's path. */
+  | { kind: 'elsewhere'; test: string; mentions: string };
 
 interface Ctx {
   t: TestDb;
@@ -80,6 +85,19 @@ const CASES: Record<string, Case> = {
   'POST /tasks/:id/unclaim': { kind: 'custom', run: tasksMatrix },
   'POST /tasks/:id/delegate': { kind: 'custom', run: tasksMatrix },
   'POST /tasks/:id/submit': { kind: 'custom', run: tasksMatrix },
+  'GET /inbox/colleagues': { kind: 'custom', run: colleaguesMatrix },
+  'POST /files': { kind: 'custom', run: filesMatrix },
+  'GET /files/:id': { kind: 'custom', run: filesMatrix },
+  'GET /console/filters': { kind: 'custom', run: consoleFiltersMatrix },
+  'POST /console/filters': { kind: 'custom', run: consoleFiltersMatrix },
+  'DELETE /console/filters/:id': { kind: 'custom', run: consoleFiltersMatrix },
+  // Workflow instances need a running engine; their scope (tasks' org paths) is tested there.
+  'GET /console/workflows': { kind: 'elsewhere', test: 'api/routes/console.test.ts', mentions: '/console/workflows' },
+  'GET /console/workflows/:id': { kind: 'elsewhere', test: 'api/routes/console.test.ts', mentions: '/console/workflows/' },
+  'POST /console/workflows/:id/cancel': { kind: 'elsewhere', test: 'api/routes/console.test.ts', mentions: '/cancel' },
+  'POST /console/workflows/:id/terminate': { kind: 'elsewhere', test: 'api/routes/console.test.ts', mentions: '/terminate' },
+  'POST /console/workflows/:id/signal': { kind: 'elsewhere', test: 'api/routes/console.test.ts', mentions: '/signal' },
+  'POST /console/workflows/:id/retry': { kind: 'elsewhere', test: 'api/routes/console.test.ts', mentions: '/retry' },
 };
 
 const keyOf = (r: { method: string; path: string }) => `${r.method.toUpperCase()} ${r.path}`;
@@ -88,6 +106,13 @@ let ctx: Ctx;
 beforeAll(async () => {
   const t = await createTestDb();
   const fx = await seedFixture(t.db);
+  for (const r of (await t.db('role_permissions').select('role_code', 'permission_code')) as {
+    role_code: string;
+    permission_code: string;
+  }[]) {
+    if (!grants.has(r.role_code)) grants.set(r.role_code, new Set());
+    grants.get(r.role_code)!.add(r.permission_code);
+  }
   const srv = await startServer(t.db);
   const clients = new Map<string, Client>();
   for (const u of FIXTURE_USERS) clients.set(u.username, await srv.login(u.username));
@@ -114,6 +139,14 @@ describe('N-5 scope matrix: the route list', () => {
       if (!CASES[keyOf(r)]) missing.push(keyOf(r));
     }
     expect(missing, `routes without a scope case in api/routes/scope-matrix.test.ts: ${missing.join(', ')}`).toEqual([]);
+  });
+
+  it('N-5 routes whose scope is proven elsewhere name an existing test that exercises them', () => {
+    for (const [key, c] of Object.entries(CASES)) {
+      if (c.kind !== 'elsewhere' || !allRoutes.some((r) => keyOf(r) === key)) continue;
+      expect(fs.existsSync(c.test), `${key}: ${c.test} is missing`).toBe(true);
+      expect(fs.readFileSync(c.test, 'utf8').includes(c.mentions), `${key}: ${c.test} never calls ${c.mentions}`).toBe(true);
+    }
   });
 
   it('N-5 every non-public route refuses an anonymous caller (401) and every role lacking its permission (403)', async () => {
@@ -232,6 +265,7 @@ async function usersMatrix({ t, fx, clients }: Ctx): Promise<void> {
   expect((await c.request('PATCH', `/users/${fx.users.f_district}`, { displayName: '越权' })).status).toBe(403);
   expect((await t.db('users').where({ id: fx.users.f_district }).first()).display_name).toBe('f_district');
   expect((await c.request('PATCH', `/users/${fx.users.f_gridworker}`, { displayName: '王网格' })).status).toBe(200);
+  expect((await c.request('PATCH', `/users/${fx.users.f_gridworker}`, { displayName: 'f_gridworker' })).status).toBe(200);
   const outside = await c.request('POST', '/users', {
     username: 'outsider',
     displayName: '外区',
@@ -308,6 +342,67 @@ async function tasksMatrix({ t, fx, clients }: Ctx): Promise<void> {
   );
   expect((await t.db('tasks').where({ id: ids.own }).first()).status).toBe('claimed');
   expect((await worker.request('POST', `/tasks/${ids.own}/unclaim`)).status).toBe(200);
+}
+
+async function colleaguesMatrix({ clients }: Ctx): Promise<void> {
+  // Delegation targets: the active accounts inside the caller's write scope, never outside.
+  for (const u of FIXTURE_USERS) {
+    if (!has(u, 'task.handle')) continue;
+    const r = await clients.get(u.username)!.request('GET', '/inbox/colleagues?q=f_');
+    expect(r.status, u.username).toBe(200);
+    const names = new Set((r.json as { items: { displayName: string }[] }).items.map((i) => i.displayName));
+    for (const v of FIXTURE_USERS) {
+      if (v === u || !v.username.startsWith('f_')) continue;
+      expect(names.has(v.username), `${u.username} sees colleague ${v.username}`).toBe(expectedInScope(u, v.orgPath, 'write'));
+    }
+  }
+}
+
+async function filesMatrix({ t, clients }: Ctx): Promise<void> {
+  const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6300010000050001', 'hex');
+  const up = await clients
+    .get('f_gridworker')!
+    .request('POST', '/files', { name: '现场.png', mime: 'image/png', dataBase64: png.toString('base64') });
+  expect(up.status).toBe(200);
+  const fileId = (up.json as { file: { id: number | string } }).file.id;
+  for (const u of FIXTURE_USERS) {
+    const r = await clients.get(u.username)!.request('GET', `/files/${fileId}`);
+    expect(r.status, `${u.username} file of the own grid`).toBe(expectedInScope(u, GRIDS.own, 'read') ? 200 : 404);
+  }
+  // Attaching to another grid's task is refused and stores nothing.
+  const [task] = (await t
+    .db('tasks')
+    .insert({
+      workflow_id: 'matrix-file',
+      signal_name: 'submit',
+      form_key: 'demo.approval',
+      title: '附件任务',
+      biz_type: 'visit',
+      candidate_role: 'grid_worker',
+      candidate_org_path: GRIDS.otherDistrict,
+      org_path: GRIDS.otherDistrict,
+      idempotency_key: 'matrix-file',
+    })
+    .returning('id')) as { id: number }[];
+  const before = Number((await t.db('files').count({ n: '*' }))[0].n);
+  const bad = await clients
+    .get('f_gridworker')!
+    .request('POST', '/files', { name: 'x.png', mime: 'image/png', dataBase64: png.toString('base64'), taskId: Number(task.id) });
+  expect(bad.status).toBeGreaterThanOrEqual(400);
+  expect(Number((await t.db('files').count({ n: '*' }))[0].n)).toBe(before);
+}
+
+async function consoleFiltersMatrix({ clients }: Ctx): Promise<void> {
+  // Saved filters belong to one user: another user neither sees nor deletes them.
+  const a = clients.get('f_city')!;
+  const b = clients.get('f_district')!;
+  const saved = await a.request('POST', '/console/filters', { name: '超期', filter: { overdue: 'true' } });
+  expect(saved.status).toBe(200);
+  const id = (saved.json as { item: { id: number } }).item.id;
+  expect(((await b.request('GET', '/console/filters')).json as { items: unknown[] }).items).toHaveLength(0);
+  expect((await b.request('DELETE', `/console/filters/${id}`)).status).toBe(404);
+  expect(((await a.request('GET', '/console/filters')).json as { items: unknown[] }).items).toHaveLength(1);
+  expect((await a.request('DELETE', `/console/filters/${id}`)).status).toBe(204);
 }
 
 describe('N-5 scope matrix: org tree, users, audit, tasks', () => {

@@ -1,4 +1,8 @@
-/** Writes the role/permission catalogue of db/reference/roles.ts into the database (idempotent). */
+/**
+ * Writes the role/permission catalogue of db/reference/roles.ts into the database (idempotent).
+ * It prunes only grants of permissions this catalogue lists: permissions other modules add in
+ * their own data migrations (tags, …) are left alone.
+ */
 import type { Knex } from 'knex';
 import { PERMISSIONS, ROLES } from './roles';
 
@@ -12,7 +16,14 @@ export async function syncRoleCatalogue(knex: Knex): Promise<void> {
     .onConflict('code')
     .merge(['name', 'description', 'duty_group']);
   for (const role of ROLES) {
-    await knex('role_permissions').where({ role_code: role.code }).whereNotIn('permission_code', role.permissions).delete();
+    await knex('role_permissions')
+      .where({ role_code: role.code })
+      .whereIn(
+        'permission_code',
+        PERMISSIONS.map((p) => p.code),
+      )
+      .whereNotIn('permission_code', role.permissions)
+      .delete();
     await knex('role_permissions')
       .insert(role.permissions.map((p) => ({ role_code: role.code, permission_code: p })))
       .onConflict(['role_code', 'permission_code'])
