@@ -6,5 +6,7 @@ import './auth';
 import './demo-approval';
 import './issue/actions';
 import './issue/report';
+import './tags/definition';
+import './tags/search';
 
 export { allForms, getForm } from './index';

@@ -9,6 +9,7 @@ import { healthRoutes } from './health';
 import { householdRoutes } from './households';
 import { orgRoutes } from './orgs';
 import { residentRoutes } from './residents';
+import { tagRoutes } from './tags';
 import { taskRoutes } from './tasks';
 import { userRoutes } from './users';
 
@@ -19,6 +20,7 @@ export const allRoutes: RouteDef[] = [
   ...userRoutes,
   ...auditRoutes,
   ...residentRoutes,
+  ...tagRoutes,
   ...householdRoutes,
   ...buildingRoutes,
   ...taskRoutes,
