@@ -1,5 +1,6 @@
 /** 五方责任清单 (Q-2): the category tree and dispatch suggestions. Owner of issue_categories. */
 import type { Db } from '../connection';
+import { DEPARTMENT_KEYWORDS } from '../reference/issue-categories';
 
 export interface CategoryParty {
   party: string;
@@ -99,7 +100,9 @@ export async function suggestDispatch(db: Db, categoryCode: string | undefined, 
     const found = await db('org_units')
       .select('id', 'name', 'path')
       .where({ type: 'department', active: true })
-      .whereILike('name', `%${p.dept}%`)
+      .where((w) => {
+        for (const k of DEPARTMENT_KEYWORDS[p.dept ?? ''] ?? [p.dept ?? '']) w.orWhereILike('name', `%${k}%`);
+      })
       .whereRaw(`(path <@ ?::ltree OR nlevel(path) <= 2)`, [districtPath])
       .orderByRaw('nlevel(path) DESC, id')
       .first();

@@ -98,3 +98,26 @@ export const DEFAULT_ISSUE_CATEGORIES: CategorySeed[] = [
     ],
   },
 ];
+
+/**
+ * How a department kind in the list is recognised among department org units: the short name the
+ * users speak, or words of the full official name (住建 → 克拉玛依市住房和城乡建设局).
+ */
+export const DEPARTMENT_KEYWORDS: Record<string, string[]> = {
+  住建: ['住建', '住房和城乡建设'],
+  城管: ['城管', '城市管理'],
+  市监: ['市监', '市场监督'],
+  卫健: ['卫健', '卫生健康'],
+  人社: ['人社', '人力资源和社会保障'],
+  自然资源: ['自然资源'],
+  公安: ['公安'],
+  民政: ['民政'],
+  教育: ['教育'],
+  信访: ['信访'],
+  应急: ['应急'],
+  消防: ['消防'],
+  司法: ['司法'],
+  妇联: ['妇联', '妇女联合会'],
+  发改: ['发改', '发展和改革'],
+  生态环境: ['生态环境'],
+};
