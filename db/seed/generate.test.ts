@@ -222,6 +222,8 @@ describe('demo city generator (test size)', () => {
     const codes = (await db('enterprises').pluck('credit_code')) as string[];
     expect(new Set(codes).size).toBe(codes.length);
     for (const c of codes) expect(creditCodeCheck(c.slice(0, 17))).toBe(c[17]);
+    const licences = (await db('merchants').pluck('license_no')) as string[];
+    for (const c of licences) expect(creditCodeCheck(c.slice(0, 17)), c).toBe(c[17]);
     // A known published code: 91350100M000100Y43
     expect(creditCodeCheck('91350100M000100Y4')).toBe('3');
   });

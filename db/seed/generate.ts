@@ -183,14 +183,15 @@ export function creditCodeCheck(first17: string): string {
   for (let i = 0; i < 17; i++) sum += USCC_CHARS.indexOf(first17[i]) * USCC_WEIGHTS[i];
   return USCC_CHARS[(31 - (sum % 31)) % 31];
 }
-function creditCode(areaCode: string, n: number): string {
+/** 18-character code: registration authority + kind (91 enterprise, 92 individual business), area, body, check. */
+function creditCode(areaCode: string, n: number, prefix = '91'): string {
   let body = '';
   let v = n;
   for (let i = 0; i < 9; i++) {
     body = USCC_CHARS[v % 31] + body;
     v = Math.floor(v / 31);
   }
-  const first = `91${areaCode}${body}`;
+  const first = `${prefix}${areaCode}${body}`;
   return first + creditCodeCheck(first);
 }
 
@@ -754,7 +755,7 @@ function addMerchant(rng: Prng, g: GridPlan, w: Writer, c: Counters, buildingId:
     name,
     sign_name: name,
     industry,
-    license_no: creditCode(g.district.areaCode, 900000 + id).replace(/^91/, '92'),
+    license_no: creditCode(g.district.areaCode, id, '92'),
     operator_name: personName(rng, fam, rng.chance(0.6)).name,
     operator_phone_enc: hex(encrypt(phone)),
     operator_phone_idx: blindIndex(phone),

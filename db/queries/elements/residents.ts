@@ -308,7 +308,6 @@ const PLAIN_COLUMNS: Record<Exclude<keyof ResidentFields, 'idNumber' | 'phone' |
   dynamicStatus: 'dynamic_status',
   movedInOn: 'moved_in_on',
 };
-const DATE_FIELDS = new Set(['birthDate', 'movedInOn']);
 
 type Row = Record<string, unknown>;
 
@@ -530,7 +529,7 @@ export async function updateResident(
       if (same) continue;
       before[field] = old;
       after[field] = v;
-      set[column] = column === 'vehicles' || column === 'pets' ? JSON.stringify(v) : DATE_FIELDS.has(field) ? v : v;
+      set[column] = column === 'vehicles' || column === 'pets' ? JSON.stringify(v) : v;
     }
     const hex = (b: unknown) => (b ? `\\x${(b as Buffer).toString('hex')}` : null);
     if (patch.idNumber !== undefined) {
