@@ -1,5 +1,5 @@
 /** Workflows of the engine benchmark (bundled by the embedded engine like any workflows module). */
-import { proxyActivities, sleep } from '@temporalio/workflow';
+import { proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
 import type { BenchActivities } from './activities';
 
 const { stepA, stepB } = proxyActivities<BenchActivities>({ startToCloseTimeout: '1 minute' });
@@ -13,7 +13,10 @@ export async function twoActivities(x: number): Promise<number> {
   return stepB(a);
 }
 
-/** timer_fires_per_s and rss_mb_100k_sleeping: one durable timer. */
-export async function sleeper(ms: number): Promise<void> {
-  await sleep(ms);
+/**
+ * timer_fires_per_s and rss_mb_100k_sleeping: one durable timer due at `dueAtMs` (epoch ms), so
+ * many sleepers started over a while all fall due at one instant.
+ */
+export async function sleeper(dueAtMs: number): Promise<void> {
+  await sleep(Math.max(1, dueAtMs - workflowInfo().runStartTime.getTime()));
 }

@@ -6,7 +6,7 @@
  */
 import { Client, Connection, type WorkflowHandle as SdkHandle, type WorkflowExecutionInfo } from '@temporalio/client';
 import type { PayloadCodec, SearchAttributes, WorkflowIdReusePolicy } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+import { proto } from '../engine/proto';
 import type { WorkflowStatusName } from '../engine/types';
 import type {
   ListFilter,
@@ -87,7 +87,7 @@ function adaptHandle<R>(h: SdkHandle): WorkflowHandle<R> {
       await h.terminate(reason);
     },
     describe: async () => describeOf((await h.describe()) as unknown as WorkflowExecutionInfo),
-    fetchHistory: async () => temporal.api.history.v1.History.create(await h.fetchHistory()),
+    fetchHistory: async () => proto.temporal.api.history.v1.History.create(await h.fetchHistory()),
   };
 }
 

@@ -16,11 +16,11 @@
  */
 import crypto from 'node:crypto';
 import type { Payload, PayloadCodec } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
 import { currentKeys } from '../db/sensitive';
+import { proto } from '../engine/proto';
 
 export const ENCODING = 'binary/encrypted-sm4';
-const PayloadProto = temporal.api.common.v1.Payload;
+const PayloadProto = proto.temporal.api.common.v1.Payload;
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder();
 

@@ -7,10 +7,11 @@
  */
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
-import { temporal } from '@temporalio/proto';
+import type { temporal } from '@temporalio/proto';
+import { proto } from '../engine/proto';
 import { SEARCH_ATTRIBUTE_TYPES } from './search-attributes';
 
-const IVT = temporal.api.enums.v1.IndexedValueType;
+const IVT = proto.temporal.api.enums.v1.IndexedValueType;
 const INDEXED: Record<string, temporal.api.enums.v1.IndexedValueType> = {
   TEXT: IVT.INDEXED_VALUE_TYPE_TEXT,
   KEYWORD: IVT.INDEXED_VALUE_TYPE_KEYWORD,
