@@ -7,6 +7,7 @@ import { consoleRoutes } from './console';
 import { fileRoutes } from './files';
 import { healthRoutes } from './health';
 import { householdRoutes } from './households';
+import { inboxRoutes } from './inbox';
 import { orgRoutes } from './orgs';
 import { residentRoutes } from './residents';
 import { tagRoutes } from './tags';
@@ -26,4 +27,5 @@ export const allRoutes: RouteDef[] = [
   ...taskRoutes,
   ...consoleRoutes,
   ...fileRoutes,
+  ...inboxRoutes,
 ];

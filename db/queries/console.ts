@@ -5,7 +5,7 @@
  * the workflow client (either runtime); this module never reads the engine's own tables.
  */
 import type { Db } from '../connection';
-import { type Actor, inScope } from '../scope';
+import { type Actor, inScope, scoped } from '../scope';
 
 /** What the tasks table says about one process (流程实例). */
 export interface ProcessTaskSummary {
@@ -250,4 +250,29 @@ export async function getFileForActor(db: Db, actor: Actor, id: string): Promise
     inScope(actor, r.org_path, 'read') ||
     (r.candidate_org_path ? inScope(actor, r.candidate_org_path, 'read') : false);
   return mine ? { ...fileMeta(r), content: r.content as Buffer } : undefined;
+}
+
+// ---- 转办对象 (delegation targets) ----
+
+export interface Colleague {
+  id: number;
+  displayName: string;
+  orgPath: string;
+  orgName: string | null;
+}
+
+/** Active users inside the actor's write scope (the only ones a task may be delegated to). */
+export async function colleagues(db: Db, actor: Actor, search?: string, limit = 50): Promise<Colleague[]> {
+  const q = db('users as u')
+    .leftJoin('org_units as o', 'o.id', 'u.org_id')
+    .where('u.active', true)
+    .whereNot('u.id', actor.userId)
+    .select('u.id', 'u.display_name', db.raw('u.org_path::text AS org_path'), 'o.name as org_name')
+    .orderBy('u.org_path')
+    .orderBy('u.display_name')
+    .limit(limit);
+  scoped(q, actor, 'u.org_path', 'write');
+  if (search) q.where((w) => w.where('u.display_name', 'like', `%${search.replace(/[\\%_]/g, '\\$&')}%`).orWhere('u.username', search));
+  const rows = (await q) as { id: number; display_name: string; org_path: string; org_name: string | null }[];
+  return rows.map((r) => ({ id: Number(r.id), displayName: r.display_name, orgPath: r.org_path, orgName: r.org_name }));
 }

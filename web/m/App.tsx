@@ -1,15 +1,18 @@
 /** Mobile shell: login, then the work list and "我的" behind a bottom tab bar. */
 import { SpinLoading, TabBar } from 'antd-mobile';
-import { AppOutline, UserOutline } from 'antd-mobile-icons';
-import { useEffect } from 'react';
+import { AppOutline, UnorderedListOutline, UserOutline } from 'antd-mobile-icons';
+import { useEffect, useState } from 'react';
 import { navigate, useLocation } from '../shared/router';
 import LoginPage from './pages/login';
 import MePage from './pages/me';
+import TasksPage from './pages/tasks';
+import TaskDetailPage from './pages/tasks/detail';
 import WorkPage from './pages/work';
 import { useMobileSession } from './session';
 
 const tabs = [
   { key: '/m/', title: '工作清单', icon: <AppOutline /> },
+  { key: '/m/tasks', title: '待办', icon: <UnorderedListOutline /> },
   { key: '/m/me', title: '我的', icon: <UserOutline /> },
 ];
 
@@ -18,6 +21,8 @@ export default function App() {
   const { me, loading } = session;
   const { pathname } = useLocation();
   const onLogin = pathname === '/m/login';
+  /** Bumped after a task changes, so the inbox reloads without a page reload. */
+  const [taskVersion, setTaskVersion] = useState(0);
 
   useEffect(() => {
     if (loading) return;
@@ -33,10 +38,20 @@ export default function App() {
     );
   if (!me) return onLogin ? <LoginPage session={session} /> : null;
 
-  const active = pathname.startsWith('/m/me') ? '/m/me' : '/m/';
+  const taskId = pathname.match(/^\/m\/tasks\/(\d+)/)?.[1];
+  const active = pathname.startsWith('/m/me') ? '/m/me' : pathname.startsWith('/m/tasks') ? '/m/tasks' : '/m/';
+  const body = taskId ? (
+    <TaskDetailPage key={taskId} id={taskId} me={me} onChanged={() => setTaskVersion((v) => v + 1)} />
+  ) : active === '/m/tasks' ? (
+    <TasksPage me={me} version={taskVersion} />
+  ) : active === '/m/me' ? (
+    <MePage session={session} />
+  ) : (
+    <WorkPage me={me} />
+  );
   return (
     <div className="m-app">
-      <div className="m-body">{active === '/m/me' ? <MePage session={session} /> : <WorkPage me={me} />}</div>
+      <div className="m-body">{body}</div>
       <TabBar className="m-tabbar" activeKey={active} onChange={(k) => navigate(k)}>
         {tabs.map((t) => (
           <TabBar.Item key={t.key} icon={t.icon} title={t.title} />

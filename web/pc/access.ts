@@ -11,6 +11,10 @@ export interface Access {
   canViewElements: boolean;
   /** the scope tree beside the lists */
   canViewOrgTree: boolean;
+  /** 我的待办 */
+  canViewTasks: boolean;
+  /** 流程监控 (the console at /console/) */
+  canViewConsole: boolean;
 }
 
 export function accessFor(me: Me | null): Access {
@@ -19,5 +23,7 @@ export function accessFor(me: Me | null): Access {
     canUnmask: p.has('pii.unmask'),
     canViewElements: p.has('element.read'),
     canViewOrgTree: p.has('org.read'),
+    canViewTasks: p.has('task.read'),
+    canViewConsole: p.has('workflow.read'),
   };
 }

@@ -4,6 +4,7 @@ import BuildingDetailPage from './pages/buildings/detail';
 import BuildingListPage from './pages/buildings/list';
 import HouseholdDetailPage from './pages/households/detail';
 import HouseholdListPage from './pages/households/list';
+import InboxPage from './pages/inbox';
 import ResidentDetailPage from './pages/residents/detail';
 import ResidentListPage from './pages/residents/list';
 
@@ -21,4 +22,5 @@ export const routes: RouteEntry[] = [
   { path: '/households/:id', withOrgTree: false, render: (p) => <HouseholdDetailPage id={p.id} /> },
   { path: '/buildings', withOrgTree: true, render: () => <BuildingListPage /> },
   { path: '/buildings/:id', withOrgTree: false, render: (p) => <BuildingDetailPage id={p.id} /> },
+  { path: '/inbox', withOrgTree: true, render: () => <InboxPage /> },
 ];

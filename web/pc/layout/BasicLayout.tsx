@@ -1,5 +1,15 @@
 /** The back-office frame: header (user, org, logout), side menu, scope tree, page content. */
-import { BankOutlined, DownOutlined, HomeOutlined, KeyOutlined, LogoutOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
+import {
+  BankOutlined,
+  CarryOutOutlined,
+  DownOutlined,
+  HomeOutlined,
+  KeyOutlined,
+  LogoutOutlined,
+  NodeIndexOutlined,
+  TeamOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
 import { Avatar, Dropdown, Layout, Menu, type MenuProps, Result, Space, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { navigate, useLocation } from '../../shared/router';
@@ -18,6 +28,8 @@ export default function BasicLayout({ children, withOrgTree }: { children: React
     { key: '/households', icon: <TeamOutlined />, label: '居民户' },
     { key: '/buildings', icon: <BankOutlined />, label: '楼栋房屋' },
   ].filter(() => access.canViewElements);
+  if (access.canViewTasks) items.push({ key: '/inbox', icon: <CarryOutOutlined />, label: '我的待办' });
+  if (access.canViewConsole) items.push({ key: '/console/', icon: <NodeIndexOutlined />, label: '流程监控' });
 
   const userMenu: MenuProps['items'] = [
     { key: 'password', icon: <KeyOutlined />, label: '修改密码' },
@@ -56,12 +68,17 @@ export default function BasicLayout({ children, withOrgTree }: { children: React
       </Layout.Header>
       <Layout>
         <Layout.Sider width={168} className="shell-sider" breakpoint="lg" collapsedWidth={56}>
-          <Menu mode="inline" selectedKeys={[section]} items={items} onClick={({ key }) => navigate(key)} />
+          <Menu
+            mode="inline"
+            selectedKeys={[section]}
+            items={items}
+            onClick={({ key }) => (key.startsWith('/console') ? window.location.assign(key) : navigate(key))}
+          />
         </Layout.Sider>
         <Layout.Content className="shell-content">
           {withOrgTree && access.canViewOrgTree ? <OrgTree /> : null}
           <main className="shell-main">
-            {access.canViewElements ? (
+            {access.canViewElements || (section === '/inbox' && access.canViewTasks) ? (
               children
             ) : (
               <Result
