@@ -13,6 +13,7 @@ import {
   knownRoles,
   orgsByIds,
   passwordHashOf,
+  purgeIdleSessions,
   recordLoginFailure,
   recordLoginSuccess,
   replaceGrants,
@@ -69,6 +70,8 @@ export async function login(db: Db, username: string, password: string, client: 
     throw badCredentials();
   }
   const { token, idHash } = newSessionToken();
+  // Housekeeping on the way: sessions idle past the timeout can never be used again.
+  await purgeIdleSessions(db, new Date(t.getTime() - SECURITY_POLICY.idleTimeoutMs));
   await db.transaction(async (trx) => {
     await recordLoginSuccess(trx, user.id, t);
     await createSession(trx, { idHash, userId: user.id, now: t, ip: client.ip, userAgent: client.userAgent });

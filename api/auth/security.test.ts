@@ -79,6 +79,16 @@ describe('N-5 login, lockout, sessions', () => {
     expect(await t.db('sessions').where({ id: token }).first()).toBeUndefined();
   });
 
+  it('N-5 the cookie is Secure when the request came over TLS (X-Forwarded-Proto from the trusted local proxy)', async () => {
+    const r = await fetch(`${srv.base}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-proto': 'https' },
+      body: JSON.stringify({ username: 'f_parttime', password: FIXTURE_PASSWORD }),
+    });
+    expect(r.status).toBe(200);
+    expect(r.headers.get('set-cookie')).toMatch(/;\s*Secure/i);
+  });
+
   it('N-5 wrong password is a Chinese 401; unknown user looks the same', async () => {
     const c = srv.client();
     const a = await c.request('POST', '/auth/login', { username: 'f_street', password: 'Wrong#2026' });
@@ -140,6 +150,17 @@ describe('N-5 login, lockout, sessions', () => {
     expect((r.json as { error: { message: string } }).error.message).toContain('重新登录');
     c.cookie = cookie; // even a client that keeps the old cookie gets nowhere: the session row is gone
     expect((await c.request('GET', '/auth/me')).status).toBe(401);
+    // Idle sessions of other users are purged at the next login.
+    const idle = await srv.login('f_gridleader');
+    advance(31 * 60_000);
+    await srv.login('f_community');
+    expect(
+      await t
+        .db('sessions')
+        .where('last_seen_at', '<', new Date(clock.getTime() - 30 * 60_000))
+        .first(),
+    ).toBeUndefined();
+    expect((await idle.request('GET', '/auth/me')).status).toBe(401);
   });
 
   it('N-5 logout deletes the session', async () => {
