@@ -256,6 +256,14 @@ async function failAttempt(
   now: number,
   timedOut: boolean,
 ): Promise<void> {
+  if (row.cancel_requested) {
+    // The workflow asked for cancellation: no retry; the attempt's end confirms the cancel.
+    await finish(engine, trx, row, {
+      eventType: EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED,
+      activityTaskCanceledEventAttributes: { scheduledEventId: Long.fromNumber(row.scheduled_event_id), identity: row.claimed_by ?? '' },
+    });
+    return;
+  }
   const r = row.options.retry;
   const type = failure.applicationFailureInfo?.type ?? '';
   const nonRetryable = !!failure.applicationFailureInfo?.nonRetryable || r.nonRetryableErrorTypes.includes(type);

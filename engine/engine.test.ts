@@ -66,3 +66,119 @@ describe('embedded engine', () => {
     await expect(h.signal(approveSignal, '迟到')).rejects.toThrow(/已结束/);
   });
 });
+
+describe('embedded engine: activities', () => {
+  it('activity retries with backoff: two failures, then success, history shows one attempt', async () => {
+    log.calls.length = 0;
+    const h = await env.client.start('retrying', { workflowId: 'retry-1', taskQueue: env.taskQueue, args: ['x'] });
+    const t0 = env.clock.now();
+    await env.sleep('10 seconds');
+    expect(await h.result()).toBe('x ok after 3');
+    expect(log.calls.filter((c) => c.name === 'flaky').map((c) => c.attempt)).toEqual([1, 2, 3]);
+    // backoff 1 s then 2 s (initialInterval 1 s, coefficient 2) on the virtual clock
+    const history = await h.fetchHistory();
+    const started = history.events.find((e) => e.activityTaskStartedEventAttributes)?.activityTaskStartedEventAttributes;
+    expect(started?.attempt).toBe(3);
+    expect(started?.lastFailure?.message).toContain('attempt 2');
+    expect(env.clock.now() - t0).toBe(10_000);
+  });
+
+  it('a non-retryable activity failure fails the workflow with the cause', async () => {
+    const h = await env.client.start('rejecting', { workflowId: 'reject-1', taskQueue: env.taskQueue, args: ['不符合条件'] });
+    const err = await h.result().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    const activityFailure = (err as WorkflowFailedError).cause as Error | undefined;
+    expect(String((activityFailure?.cause as Error | undefined)?.message)).toContain('不符合条件');
+    expect((await h.describe()).status.name).toBe('FAILED');
+  });
+
+  it('a workflow cancels its running activity (heartbeats carry the cancellation)', async () => {
+    const h = await env.client.start('cancelsActivity', { workflowId: 'cancel-act-1', taskQueue: env.taskQueue });
+    await env.sleep('1 second', { waitForActivities: false });
+    expect(await h.result()).toBe('activity cancelled');
+    const types = (await h.fetchHistory()).events.map((e) => e.eventType);
+    expect(types).toContain(15); // ActivityTaskCancelRequested
+    expect(types).toContain(16); // ActivityTaskCanceled
+  });
+});
+
+describe('embedded engine: workflow features', () => {
+  it('child workflow: the parent waits for its child and uses its result', async () => {
+    const h = await env.client.start('parent', { workflowId: 'parent-1', taskQueue: env.taskQueue, args: [20] });
+    await env.sleep('1 minute');
+    expect(await h.result()).toBe(41);
+    const child = await env.client.getHandle('parent-1-child').describe();
+    expect(child.status.name).toBe('COMPLETED');
+    expect(child.parentExecution?.workflowId).toBe('parent-1');
+  });
+
+  it('continue-as-new: three runs share a workflow id; result() follows the chain', async () => {
+    const h = await env.client.start('counter', { workflowId: 'counter-1', taskQueue: env.taskQueue, args: [1, 3] });
+    await env.sleep('3 hours');
+    expect(await h.result()).toBe(3);
+    const runs = [];
+    for await (const r of env.client.list({ workflowIdPrefix: 'counter-1' })) runs.push(r);
+    expect(runs.map((r) => r.status.name).sort()).toEqual(['COMPLETED', 'CONTINUED_AS_NEW', 'CONTINUED_AS_NEW']);
+  });
+
+  it('patched(): a new execution records the patch marker and takes the new branch', async () => {
+    const h = await env.client.start('versioned', { workflowId: 'ver-1', taskQueue: env.taskQueue });
+    expect(await h.result()).toBe('你好, v2');
+    const marker = (await h.fetchHistory()).events.find((e) => e.markerRecordedEventAttributes);
+    expect(marker?.markerRecordedEventAttributes?.markerName).toBe('core_patch');
+  });
+
+  it('cancellation from the client runs cleanup and ends CANCELLED', async () => {
+    const h = await env.client.start('waitsForCancel', { workflowId: 'wcancel-1', taskQueue: env.taskQueue });
+    await env.idle();
+    await h.cancel();
+    const err = await h.result().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    expect((await h.describe()).status.name).toBe('CANCELLED');
+    expect(log.calls.some((c) => c.name === 'greet')).toBe(true);
+  });
+
+  it('terminate ends a running execution at once; workflow-id reuse policy is enforced', async () => {
+    const h = await env.client.start('sleeper', { workflowId: 'term-1', taskQueue: env.taskQueue, args: ['10 days'] });
+    await env.idle();
+    await expect(env.client.start('sleeper', { workflowId: 'term-1', taskQueue: env.taskQueue, args: ['1 day'] })).rejects.toThrow(
+      /已在运行|已存在/,
+    );
+    await h.terminate('测试终止');
+    expect((await h.describe()).status.name).toBe('TERMINATED');
+    await expect(h.result()).rejects.toBeInstanceOf(WorkflowFailedError);
+    await expect(
+      env.client.start('sleeper', {
+        workflowId: 'term-1',
+        taskQueue: env.taskQueue,
+        args: ['1 day'],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      }),
+    ).rejects.toThrow(/已存在/);
+    const again = await env.client.start('sleeper', { workflowId: 'term-1', taskQueue: env.taskQueue, args: ['1 second'] });
+    await env.sleep('1 second');
+    expect(await again.result()).toBe('你好, 醒来');
+  });
+
+  it('signalWithStart starts with the signal as first event; list filters by type, status and search attribute', async () => {
+    const h = await env.client.signalWithStart('approval', {
+      workflowId: 'sws-1',
+      taskQueue: env.taskQueue,
+      args: ['1 day'],
+      signal: approveSignal,
+      signalArgs: ['王五'],
+      memo: { 事项: '测试' },
+      searchAttributes: { CustomKeywordField: ['pending'] },
+    });
+    expect(await h.result()).toBe('已审批:王五');
+    const d = await h.describe();
+    expect(d.memo).toEqual({ 事项: '测试' });
+    const approved = [];
+    for await (const r of env.client.list({ type: 'approval', status: 'COMPLETED', searchAttributes: { CustomKeywordField: 'approved' } }))
+      approved.push(r.workflowId);
+    expect(approved).toContain('sws-1');
+    expect(approved).toContain('appr-1');
+    expect(approved).not.toContain('appr-2');
+    expect(await env.client.count({ type: 'approval', status: 'COMPLETED' })).toBeGreaterThanOrEqual(3);
+  });
+});

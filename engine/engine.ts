@@ -327,7 +327,8 @@ export class Engine {
     const run = this.cache.get(runId);
     if (!run) return;
     this.cache.delete(runId);
-    void run.dispose().catch(() => {});
+    // A task or query may still be using it: dispose once the run's lock is free.
+    void this.withRunLock(runId, () => run.dispose()).catch(() => {});
   }
 
   get cachedRuns(): number {

@@ -13,7 +13,10 @@ export class EmbeddedWorker {
   private stopped?: Promise<void>;
   private inflight = new Set<Promise<void>>();
   private readonly workerId: string;
-  private wakeUp: () => void = () => {};
+  private readonly waiters = new Set<() => void>();
+  private readonly wakeUp = () => {
+    for (const w of [...this.waiters]) w();
+  };
 
   constructor(
     readonly engine: Engine,
@@ -66,16 +69,13 @@ export class EmbeddedWorker {
 
   private idle(): Promise<void> {
     return new Promise((resolve) => {
-      const t = setTimeout(done, this.options.pollIntervalMs ?? 100);
-      const prev = this.wakeUp;
-      function done() {
+      const done = () => {
         clearTimeout(t);
+        this.waiters.delete(done);
         resolve();
-      }
-      this.wakeUp = () => {
-        prev();
-        done();
       };
+      const t = setTimeout(done, this.options.pollIntervalMs ?? 100);
+      this.waiters.add(done);
     });
   }
 
