@@ -4,6 +4,7 @@
  */
 import './auth';
 import './demo-approval';
+import './elements/coverage';
 import './issue/actions';
 import './issue/report';
 import './tags/definition';

@@ -4,6 +4,7 @@ import { auditRoutes } from './audit';
 import { authRoutes } from './auth';
 import { buildingRoutes } from './buildings';
 import { consoleRoutes } from './console';
+import { coverageRoutes } from './coverage';
 import { fileRoutes } from './files';
 import { healthRoutes } from './health';
 import { householdRoutes } from './households';
@@ -22,6 +23,7 @@ export const allRoutes: RouteDef[] = [
   ...auditRoutes,
   ...residentRoutes,
   ...tagRoutes,
+  ...coverageRoutes,
   ...householdRoutes,
   ...buildingRoutes,
   ...taskRoutes,
