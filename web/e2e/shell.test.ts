@@ -72,7 +72,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((r) => server?.close(r));
+  if (server) await new Promise((r) => server.close(r));
   await t?.drop();
 });
 
@@ -114,6 +114,44 @@ describe('web shell in Chromium', { timeout: 60_000 }, () => {
     expect(await text(err)).toMatch(/[\u4e00-\u9fa5]/);
     expect(page.url()).toContain('/login');
     await page.screenshot({ path: '/tmp/shell-login.png' });
+    await page.close();
+  });
+
+  it('N-5 idle session: after 30 minutes without activity the next click returns to login with the timeout message', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
+    page.setDefaultTimeout(15_000);
+    await pcLogin(page, 'community');
+    await page.locator('.ant-table-tbody tr.ant-table-row').first().waitFor();
+    await t.db.raw(
+      `UPDATE sessions SET last_seen_at = now() - interval '31 minutes' WHERE user_id = (SELECT id FROM users WHERE username = 'community')`,
+    );
+    await page.getByRole('menuitem', { name: '居民户' }).click();
+    await page.waitForURL(/\/login/);
+    expect(await text(page.getByTestId('login-notice'))).toContain('超时');
+    await page.close();
+  });
+
+  it('N-5 forced password change: the change page shows the rules, rejects a weak password, then lets the user in', async () => {
+    await t.db('users').where({ username: 'district' }).update({ must_change_password: true });
+    const page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${base}/login`);
+    await page.getByLabel('用户名').fill('district');
+    await page.getByLabel('密码').fill(PASSWORD);
+    await page.getByRole('button', { name: /登\s*录/ }).click();
+    await page.waitForURL(/\/password/);
+    expect(await text(page.getByLabel('密码规则'))).toContain('至少 8 位');
+    await page.getByLabel('原密码').fill(PASSWORD);
+    await page.getByLabel('新密码', { exact: true }).fill('abcdefgh');
+    await page.getByLabel('确认新密码').fill('abcdefgh');
+    await page.getByRole('button', { name: '确认修改' }).click();
+    await page.getByText('密码需包含大写字母、小写字母、数字、符号中的至少 3 类').waitFor();
+    await page.screenshot({ path: '/tmp/shell-password.png' });
+    await page.getByLabel('新密码', { exact: true }).fill('Karamay#2027');
+    await page.getByLabel('确认新密码').fill('Karamay#2027');
+    await page.getByRole('button', { name: '确认修改' }).click();
+    await page.waitForURL(/\/residents/);
+    await page.getByTestId('user-menu').waitFor();
     await page.close();
   });
 
