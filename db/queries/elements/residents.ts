@@ -439,30 +439,23 @@ function toDetail(r: Row, reveal: boolean | undefined): Omit<ResidentDetail, 'or
 
 /** One resident with household, house, building, grid and org chain; undefined when absent or out of scope. */
 export async function getResident(db: Db, actor: Actor, id: number, opts: RevealOptions = {}): Promise<ResidentDetail | undefined> {
-  const row = (await scoped(selectDetail(db).where('r.id', id), actor, 'r.org_path', 'read').first()) as Row | undefined;
+  // One round trip: org chain and household members as JSON sub-selects of the detail row.
+  const q = selectDetail(db)
+    .select(
+      db.raw(`(SELECT json_agg(json_build_object('id', o.id, 'name', o.name, 'type', o.type, 'path', o.path::text) ORDER BY o.level)
+               FROM org_units o WHERE o.path @> r.org_path) AS org_chain`),
+      db.raw(`(SELECT json_agg(json_build_object('id', m.id, 'name', m.name, 'gender', m.gender, 'relationToHead', m.relation_to_head,
+                 'age', date_part('year', age(m.birth_date))::int) ORDER BY m.id)
+               FROM residents m WHERE m.household_id = r.household_id AND m.id <> r.id) AS members`),
+    )
+    .where('r.id', id);
+  const row = (await scoped(q, actor, 'r.org_path', 'read').first()) as Row | undefined;
   if (!row) return undefined;
-  const detail = toDetail(row, opts.reveal);
-  const [chain, members] = await Promise.all([
-    db('org_units')
-      .select('id', 'name', 'type', db.raw('path::text AS path'))
-      .whereRaw('path @> ?::ltree', [detail.orgPath])
-      .orderBy('level') as Promise<OrgRef[]>,
-    detail.householdId
-      ? (db('residents')
-          .select(
-            'id',
-            'name',
-            'gender',
-            db.raw('relation_to_head AS "relationToHead"'),
-            db.raw(`date_part('year', age(birth_date))::int AS age`),
-          )
-          .where('household_id', detail.householdId)
-          .whereNot('id', id)
-          .orderBy('id')
-          .limit(50) as Promise<ResidentDetail['members']>)
-      : Promise.resolve([]),
-  ]);
-  return { ...detail, orgChain: chain, members };
+  return {
+    ...toDetail(row, opts.reveal),
+    orgChain: (row.org_chain ?? []) as OrgRef[],
+    members: (row.members ?? []) as ResidentDetail['members'],
+  };
 }
 
 export interface ResidentUpdateOptions {
