@@ -9,12 +9,11 @@
  * no I/O — time only through timers, everything else through activities.
  */
 import { condition, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { SA } from '../temporal-config/search-attributes';
 import type { IssueActivities, IssueTaskKind } from '../activities/issue';
 import type { TaskSubmission } from '../activities/tasks';
+import { SA } from '../temporal-config/search-attributes';
 import {
   type ActorRef,
-  type DispatchState,
   type IssueInput,
   type IssueState,
   type IssueStep,
@@ -94,12 +93,12 @@ export async function issueWorkflow(input: IssueInput): Promise<IssueState> {
       ...(state.handlingDeadline ? [{ key: SA.DeadlineAt, value: new Date(Date.parse(state.handlingDeadline)) }] : []),
     ]);
 
-  const record = (action: string, actor: ActorRef, detail: Record<string, unknown> = {}) => {
+  const record = (action: string, actor: ActorRef, detail: Record<string, unknown> = {}, step: IssueStep = state.step) => {
     publishSearchAttributes();
     return acts.recordIssueStep({
       key: nextKey(),
       issueNo: input.issueNo,
-      step: state.step,
+      step,
       action,
       actor,
       detail,
@@ -231,32 +230,41 @@ export async function issueWorkflow(input: IssueInput): Promise<IssueState> {
 
   // ----- actions ------------------------------------------------------------------------------
 
+  /**
+   * An action is noted while it runs and recorded once it has finished, so the recorded snapshot
+   * (the issues row the lists read) already shows the step the action led to.
+   */
+  const noted: { action: string; actor: ActorRef; detail: Record<string, unknown>; step: IssueStep }[] = [];
+  const note = (action: string, actor: ActorRef, detail: Record<string, unknown> = {}) => {
+    noted.push({ action, actor, detail, step: state.step });
+  };
+
   async function act(task: OpenTask, s: TaskSubmission): Promise<void> {
     const data = s.data as { action: string; [field: string]: unknown };
     const actor: ActorRef = { userId: s.completedBy, name: '' };
     const text = (k: string) => (typeof data[k] === 'string' ? (data[k] as string) : undefined);
     switch (`${task.kind}:${data.action}`) {
       case 'grid_verify:report':
-        await record('report', actor, { comment: text('comment') });
+        note('report', actor, { comment: text('comment') });
         await enterCommunity(input.community);
         return;
       case 'grid_verify:self_handle':
         state.closedBy = 'grid';
-        await record('self_handle', actor, { result: text('result') });
+        note('self_handle', actor, { result: text('result') });
         state.step = 'archived';
         return;
       case 'grid_verify:invalid':
-        await record('invalid', actor, { reason: text('reason') });
+        note('invalid', actor, { reason: text('reason') });
         state.step = 'invalid';
         return;
 
       case 'community:handle':
         state.closedBy = 'community';
-        await record('handle', actor, { result: text('result') });
+        note('handle', actor, { result: text('result') });
         await enterVerify();
         return;
       case 'community:escalate':
-        await record('escalate', actor, { reason: text('reason') });
+        note('escalate', actor, { reason: text('reason') });
         await enterStreet(input.street);
         return;
       case 'community:transfer': {
@@ -268,14 +276,14 @@ export async function issueWorkflow(input: IssueInput): Promise<IssueState> {
           });
           return;
         }
-        await record('transfer', actor, { to: target, reason: text('reason') });
+        note('transfer', actor, { to: target, reason: text('reason') });
         await enterCommunity(target);
         return;
       }
 
       case 'street:accept':
         if (data.complexity === 'general' || data.complexity === 'complex') state.complexity = data.complexity;
-        await record('accept', actor, { complexity: state.complexity });
+        note('accept', actor, { complexity: state.complexity });
         await openTask('street', { role: 'street_staff', org: state.holder }, ['dispatch', 'close_self', 'transfer', 'mark'], {
           dueAt: state.handlingDeadline,
         });
@@ -289,26 +297,26 @@ export async function issueWorkflow(input: IssueInput): Promise<IssueState> {
           });
           return;
         }
-        await record('transfer', actor, { to: target, reason: text('reason') });
+        note('transfer', actor, { to: target, reason: text('reason') });
         await enterStreet(target);
         return;
       }
       case 'street:close_self':
         state.closedBy = 'street';
-        await record('close_self', actor, { result: text('result') });
+        note('close_self', actor, { result: text('result') });
         await enterVerify();
         return;
       case 'street:dispatch':
       case 'street:redispatch': {
         const deptIds = Array.isArray(data.deptIds) ? data.deptIds.map(Number).filter((n) => Number.isInteger(n)) : [];
-        await record(data.action, actor, { deptIds, comment: text('comment') });
+        note(data.action, actor, { deptIds, comment: text('comment') });
         await enterDepartments(deptIds);
         if (state.dispatches.length === 0) await enterStreet(state.holder, '所选部门无效，请重新派单');
         return;
       }
       case 'street:mark':
         state.marks.push(text('mark') ?? '');
-        await record('mark', actor, { mark: text('mark') });
+        note('mark', actor, { mark: text('mark') });
         await openTask('street', { role: 'street_staff', org: state.holder }, task.allowedActions, { dueAt: state.handlingDeadline });
         return;
 
@@ -324,9 +332,9 @@ export async function issueWorkflow(input: IssueInput): Promise<IssueState> {
           state.extensionWorkingDays += days;
           state.supervisionLevel = 0;
           deadlineVersion++;
-          await record('extension_approved', actor, { workingDays: days, deadline: d.at });
+          note('extension_approved', actor, { workingDays: days, deadline: d.at });
         } else {
-          await record('extension_rejected', actor, { reason: text('reason') });
+          note('extension_rejected', actor, { reason: text('reason') });
         }
         return;
       }
@@ -334,7 +342,7 @@ export async function issueWorkflow(input: IssueInput): Promise<IssueState> {
       case 'department:accept': {
         const i = task.dispatchIndex!;
         state.dispatches[i].status = 'accepted';
-        await record('dept_accept', actor, { dept: state.dispatches[i].dept });
+        note('dept_accept', actor, { dept: state.dispatches[i].dept });
         await openDepartmentTask(i);
         return;
       }
@@ -355,7 +363,7 @@ export async function issueWorkflow(input: IssueInput): Promise<IssueState> {
           return;
         }
         state.dispatches[i].handler = sub;
-        await record('sub_dispatch', actor, { dept: state.dispatches[i].dept, to: sub });
+        note('sub_dispatch', actor, { dept: state.dispatches[i].dept, to: sub });
         await openDepartmentTask(i);
         return;
       }
@@ -363,7 +371,7 @@ export async function issueWorkflow(input: IssueInput): Promise<IssueState> {
         const i = task.dispatchIndex!;
         state.dispatches[i].status = 'returned';
         state.returnCount++;
-        await record('dept_return', actor, { dept: state.dispatches[i].dept, reason: text('reason') });
+        note('dept_return', actor, { dept: state.dispatches[i].dept, reason: text('reason') });
         const active = state.dispatches.filter((d) => d.status !== 'returned');
         if (active.length === 0) {
           await closeTasks('部门已退单');
@@ -376,7 +384,7 @@ export async function issueWorkflow(input: IssueInput): Promise<IssueState> {
       case 'department:request_extension': {
         const i = task.dispatchIndex!;
         const workingDays = Math.min(MAX_EXTENSION_WORKING_DAYS, Math.max(1, Number(data.workingDays)));
-        await record('extension_requested', actor, { dept: state.dispatches[i].dept, workingDays, reason: text('reason') });
+        note('extension_requested', actor, { dept: state.dispatches[i].dept, workingDays, reason: text('reason') });
         const actions = task.allowedActions.filter((a) => a !== 'request_extension');
         if (!state.pendingExtension) {
           state.pendingExtension = { deptId: state.dispatches[i].dept.id, workingDays, reason: text('reason') ?? '' };
@@ -395,7 +403,7 @@ export async function issueWorkflow(input: IssueInput): Promise<IssueState> {
         state.dispatches[i].status = 'fed_back';
         state.dispatches[i].feedback = text('result');
         state.closedBy = 'department';
-        await record('feedback', actor, { dept: state.dispatches[i].dept, result: text('result') });
+        note('feedback', actor, { dept: state.dispatches[i].dept, result: text('result') });
         const active = state.dispatches.filter((d) => d.status !== 'returned');
         if (active.every((d) => d.status === 'fed_back')) await enterVerify();
         return;
@@ -403,25 +411,25 @@ export async function issueWorkflow(input: IssueInput): Promise<IssueState> {
 
       case 'verify:pass':
         state.internalRating = { stars: Number(data.stars), comment: text('comment') };
-        await record('verify_pass', actor, { stars: Number(data.stars), comment: text('comment') });
+        note('verify_pass', actor, { stars: Number(data.stars), comment: text('comment') });
         await enterArchive();
         return;
       case 'verify:fail':
-        await record('verify_fail', actor, { reason: text('reason') });
+        note('verify_fail', actor, { reason: text('reason') });
         await backToHandlers(`核查不通过：${text('reason') ?? ''}`);
         return;
 
       case 'archive:archive':
-        await record('archive', actor, {});
+        note('archive', actor, {});
         state.step = 'archived';
         return;
       case 'archive:return_feedback':
-        await record('return_feedback', actor, { reason: text('reason') });
+        note('return_feedback', actor, { reason: text('reason') });
         await backToHandlers(`退回反馈：${text('reason') ?? ''}`);
         return;
       case 'archive:mark':
         state.marks.push(text('mark') ?? '');
-        await record('mark', actor, { mark: text('mark') });
+        note('mark', actor, { mark: text('mark') });
         await openTask(
           'archive',
           {
@@ -501,16 +509,19 @@ export async function issueWorkflow(input: IssueInput): Promise<IssueState> {
 
   // ----- main loop ----------------------------------------------------------------------------
 
-  await record('created', { userId: input.reporterUserId ?? input.residentUserId ?? 0, name: '' }, { source: input.source });
+  const reporter: ActorRef = { userId: input.reporterUserId ?? input.residentUserId ?? 0, name: '' };
   if (input.selfHandled) {
+    await record('created', reporter, { source: input.source }, 'grid_verify');
     state.closedBy = 'grid';
-    await record('self_handle', { userId: input.reporterUserId ?? 0, name: '' }, { result: input.selfHandled.result });
     state.step = 'archived';
+    await record('self_handle', reporter, { result: input.selfHandled.result }, 'grid_verify');
   } else if (input.source === 'grid') {
     await enterCommunity(input.community);
+    await record('created', reporter, { source: input.source }, 'grid_verify');
   } else {
     const due = await acts.deadlineAfterWorkingDays({ workingDays: GRID_REPORT_WORKING_DAYS });
     await openTask('grid_verify', { role: 'grid_worker', org: input.grid }, ['report', 'self_handle', 'invalid'], { dueAt: due.at });
+    await record('created', reporter, { source: input.source });
   }
 
   const supervision = Promise.all([superviseHandling(), input.source === 'grid' ? Promise.resolve() : superviseGridReport()]);
@@ -526,12 +537,13 @@ export async function issueWorkflow(input: IssueInput): Promise<IssueState> {
     if (!s) continue;
     const task = openTasks.get(s.taskId);
     const action = String(s.data.action);
-    if (!task || !task.allowedActions.includes(action)) {
+    if (!task?.allowedActions.includes(action)) {
       await record('stale_submission', { userId: s.completedBy, name: '' }, { taskId: s.taskId, action });
       continue;
     }
     openTasks.delete(task.id);
     await act(task, s);
+    for (const n of noted.splice(0)) await record(n.action, n.actor, n.detail, n.step);
   }
   await closeTasks(state.step === 'invalid' ? '问题已认定为无效件' : '问题已归档');
   await record(state.step, SYSTEM, {});

@@ -9,6 +9,8 @@ import { fileRoutes } from './files';
 import { healthRoutes } from './health';
 import { householdRoutes } from './households';
 import { inboxRoutes } from './inbox';
+import { issueRoutes } from './issues';
+import { mailRoutes } from './mail';
 import { orgRoutes } from './orgs';
 import { residentRoutes } from './residents';
 import { tagRoutes } from './tags';
@@ -30,4 +32,6 @@ export const allRoutes: RouteDef[] = [
   ...consoleRoutes,
   ...fileRoutes,
   ...inboxRoutes,
+  ...issueRoutes,
+  ...mailRoutes,
 ];
