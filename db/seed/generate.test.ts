@@ -79,6 +79,26 @@ describe('demo city generator (test size)', () => {
     for (const r of parents.rows as { diff: number }[]) expect(r.diff).toBeLessThan(1e-12);
   });
 
+  it('D-1 buildings, merchants, enterprises, institutions and facilities lie inside their grid polygon', async () => {
+    for (const table of ['buildings', 'merchants', 'enterprises', 'institutions', 'public_facilities']) {
+      const r = await db.raw(
+        `SELECT count(*) AS n, count(*) FILTER (WHERE NOT ST_Within(e.geom, g.geom) OR e.org_path <> g.path) AS outside
+         FROM ${table} e JOIN org_units g ON g.id = e.grid_id`,
+      );
+      expect(Number(r.rows[0].n), table).toBeGreaterThan(0);
+      expect(Number(r.rows[0].outside), table).toBe(0);
+    }
+    // Houses, households and residents carry the grid of their building.
+    const mismatch = await db.raw(`
+      SELECT (SELECT count(*) FROM houses h JOIN buildings b ON b.id = h.building_id WHERE h.grid_id <> b.grid_id OR h.org_path <> b.org_path)
+           + (SELECT count(*) FROM households hh JOIN houses h ON h.id = hh.house_id WHERE hh.grid_id <> h.grid_id)
+           + (SELECT count(*) FROM residents r JOIN households hh ON hh.id = r.household_id WHERE r.grid_id <> hh.grid_id) AS n`);
+    expect(Number(mismatch.rows[0].n)).toBe(0);
+    const heads = await db.raw(`SELECT count(*) AS n FROM households hh JOIN residents r ON r.id = hh.head_resident_id
+      WHERE r.household_id <> hh.id OR r.relation_to_head <> '户主'`);
+    expect(Number(heads.rows[0].n)).toBe(0);
+  });
+
   it('D-1 the 4 real districts near their real locations, with real street names', async () => {
     const d = await db.raw(
       `SELECT name, ST_X(ST_Centroid(geom)) x, ST_Y(ST_Centroid(geom)) y FROM org_units WHERE type = 'district' ORDER BY path`,
