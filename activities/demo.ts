@@ -30,6 +30,14 @@ export const createDemoActivities = (log: DemoActivityLog = { calls: [] }, opts:
     log.calls.push({ name: 'rejectIt', attempt: attemptOf() });
     throw ApplicationFailure.create({ message: reason, nonRetryable: true });
   },
+  /** Takes DEMO_SLOW_MS (default 0) milliseconds: crash tests kill the worker meanwhile. */
+  async slow(label: string): Promise<string> {
+    const attempt = attemptOf();
+    log.calls.push({ name: 'slow', attempt, idempotencyKey: idempotencyKeyOf() });
+    console.log(`ACTIVITY_START ${label} ${attempt}`);
+    await new Promise((r) => setTimeout(r, Number(process.env.DEMO_SLOW_MS ?? 0)));
+    return label;
+  },
   /** Heartbeats until cancelled (or `rounds` heartbeats passed). */
   async longRunning(rounds: number): Promise<string> {
     log.calls.push({ name: 'longRunning', attempt: attemptOf() });
@@ -41,6 +49,14 @@ export const createDemoActivities = (log: DemoActivityLog = { calls: [] }, opts:
     return 'finished';
   },
 });
+
+function idempotencyKeyOf(): string | undefined {
+  try {
+    return (Context.current().info as { idempotencyKey?: string }).idempotencyKey;
+  } catch {
+    return undefined;
+  }
+}
 
 function attemptOf(): number {
   try {

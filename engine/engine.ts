@@ -221,20 +221,26 @@ export class Engine {
   /** Claims and applies one pending workflow task of `taskQueue`; false when there is none. */
   async processWorkflowTask(taskQueue: string): Promise<boolean> {
     let claimedRun: string | undefined;
+    let applied: { runId: string; firstEventId: number; lastEventId: number } | undefined;
     try {
-      return await this.db.transaction(async (trx) => {
-        const row = (await trx('wf_executions')
-          .where({ task_queue: taskQueue, wft_pending: true, status: 'running' })
-          .andWhere('wft_ready_at', '<=', this.now())
-          .orderBy('wft_ready_at')
-          .first()
-          .forUpdate()
-          .skipLocked()) as ExecutionRow | undefined;
-        if (!row) return false;
-        claimedRun = row.run_id;
-        await this.withRunLock(row.run_id, () => this.applyWorkflowTask(trx, row));
-        return true;
-      });
+      return await this.db
+        .transaction(async (trx) => {
+          const row = (await trx('wf_executions')
+            .where({ task_queue: taskQueue, wft_pending: true, status: 'running' })
+            .andWhere('wft_ready_at', '<=', this.now())
+            .orderBy('wft_ready_at')
+            .first()
+            .forUpdate()
+            .skipLocked()) as ExecutionRow | undefined;
+          if (!row) return false;
+          claimedRun = row.run_id;
+          applied = await this.withRunLock(row.run_id, () => this.applyWorkflowTask(trx, row));
+          return true;
+        })
+        .then((did) => {
+          if (applied) this.options.hooks?.afterCommit?.(applied);
+          return did;
+        });
     } catch (err) {
       if (claimedRun) {
         this.evict(claimedRun);
@@ -245,7 +251,10 @@ export class Engine {
     }
   }
 
-  private async applyWorkflowTask(trx: Knex.Transaction, row: ExecutionRow): Promise<void> {
+  private async applyWorkflowTask(
+    trx: Knex.Transaction,
+    row: ExecutionRow,
+  ): Promise<{ runId: string; firstEventId: number; lastEventId: number }> {
     const inbox = (await trx('wf_inbox').where({ run_id: row.run_id }).orderBy('id').select('id', 'event')) as {
       id: number;
       event: Buffer;
@@ -281,7 +290,10 @@ export class Engine {
     await trx('wf_executions')
       .where({ run_id: row.run_id })
       .update({ next_event_id: run.nextEventId, wft_pending: selfInbox && !run.closed, wft_failures: 0, last_wft_error: null });
+    const applied = { runId: row.run_id, firstEventId: row.next_event_id, lastEventId: run.nextEventId - 1 };
+    await this.options.hooks?.beforeCommit?.(applied);
     if (run.closed) this.evict(row.run_id);
+    return applied;
   }
 
   /** A failed task is retried later with backoff, like Temporal retries a failed workflow task. */

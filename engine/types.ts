@@ -84,6 +84,11 @@ export interface EngineOptions {
   maxCachedWorkflows?: number;
   /** Identity written into history (defaults to pid@host). */
   identity?: string;
+  /** Test instrumentation: called inside a workflow task's transaction, just before commit. */
+  hooks?: {
+    beforeCommit?(info: { runId: string; firstEventId: number; lastEventId: number }): void | Promise<void>;
+    afterCommit?(info: { runId: string; firstEventId: number; lastEventId: number }): void;
+  };
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: activity functions have arbitrary signatures

@@ -124,3 +124,15 @@ export async function waitsForCancel(): Promise<string> {
     throw err;
   }
 }
+
+const { slow } = proxyActivities<DemoActivities>({
+  startToCloseTimeout: '3 seconds',
+  retry: { initialInterval: '100 milliseconds', maximumInterval: '1 second' },
+});
+
+/** Two slow steps: the crash-recovery tests kill a worker process in the middle. */
+export async function slowSteps(label: string): Promise<string> {
+  const a = await slow(`${label}-1`);
+  const b = await slow(`${label}-2`);
+  return `${a}+${b}`;
+}
