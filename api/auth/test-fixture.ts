@@ -4,6 +4,7 @@
  * one account per role and level, and an HTTP client that logs in with cookies.
  *
  *   km.zt1 (district A) ─ s1 ─ c1 ─ g1   ← own grid of the field roles
+ *                       │      │    └ g2   ← another grid, same community
  *                       │      └ c2 ─ g1   ← another community, same street
  *                       └ s2 ─ c1 ─ g1     ← another street, same district
  *   km.zt2 (district B) ─ s1 ─ c1 ─ g1     ← another district
@@ -22,6 +23,7 @@ export const FIXTURE_PASSWORD = 'Fixture#2026';
 
 export const GRIDS = {
   own: 'km.zt1.s1.c1.g1',
+  otherGrid: 'km.zt1.s1.c1.g2',
   otherCommunity: 'km.zt1.s1.c2.g1',
   otherStreet: 'km.zt1.s2.c1.g1',
   otherDistrict: 'km.zt2.s1.c1.g1',
@@ -74,6 +76,7 @@ const ORGS: { path: string; type: string; name: string; level: number; gridType?
   { path: 'km.zt1.s1', type: 'street', name: '测试甲一街道', level: 3 },
   { path: 'km.zt1.s1.c1', type: 'community', name: '测试甲一一社区', level: 4 },
   { path: 'km.zt1.s1.c1.g1', type: 'grid', name: '甲一一第1网格', level: 5, gridType: 'basic' },
+  { path: 'km.zt1.s1.c1.g2', type: 'grid', name: '甲一一第2网格', level: 5, gridType: 'basic' },
   { path: 'km.zt1.s1.c2', type: 'community', name: '测试甲一二社区', level: 4 },
   { path: 'km.zt1.s1.c2.g1', type: 'grid', name: '甲一二第1网格', level: 5, gridType: 'basic' },
   { path: 'km.zt1.s2', type: 'street', name: '测试甲二街道', level: 3 },
