@@ -3,13 +3,17 @@
  * PORT (3000), DATA_DIR (./data) for PGlite, DATABASE_URL for a PostgreSQL server instead.
  */
 import type { AddressInfo } from 'node:net';
+import { createMailer } from '../activities/mail/mailer';
 import { dbOptionsFromEnv, openDb } from '../db/connection';
 import { migrateLatest } from '../db/migrate';
 import { demoAccountLines, demoAccountsPresent, seedDemoAccounts } from '../db/seed/accounts';
 import { generateCity } from '../db/seed/generate';
 import { progressBar } from '../db/seed/progress';
+import { createPlatformActivities } from '../temporal-config/activities';
+import { createRuntime } from '../temporal-config/index';
 import { createApp } from './app';
 import { createActorResolver } from './auth/session';
+import type { Services } from './http';
 import { createLogger } from './logger';
 
 async function main(): Promise<void> {
@@ -20,7 +24,8 @@ async function main(): Promise<void> {
   let ready = false;
 
   const db = await openDb(dbOpts);
-  const app = createApp({ db, log }, { resolveActor: createActorResolver(), isReady: () => ready });
+  const services: Services = { db, log };
+  const app = createApp(services, { resolveActor: createActorResolver(), isReady: () => ready });
   const server = app.listen(port);
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const url = `http://localhost:${(server.address() as AddressInfo).port}`;
@@ -32,12 +37,21 @@ async function main(): Promise<void> {
     await generateCity(db, { size: 'small', onProgress: progressBar(process.stdout) });
     await seedDemoAccounts(db);
   }
+  // Workflows: the embedded engine on this database, or a Temporal cluster when TEMPORAL_ADDRESS is set.
+  const mailer = await createMailer(db);
+  const runtime = await createRuntime({ db, activities: createPlatformActivities({ db, mailer }) });
+  services.workflows = runtime.client;
   ready = true;
   process.stdout.write(`\n一张表数字化治理平台 已启动: ${url}\n`);
+  process.stdout.write(
+    `工作流运行时: ${runtime.mode === 'cluster' ? `Temporal 集群 ${process.env.TEMPORAL_ADDRESS}` : '内嵌引擎'}；邮件: ${mailer.target}\n`,
+  );
   if (await demoAccountsPresent(db)) process.stdout.write(`${demoAccountLines().join('\n')}\n`);
 
   const stop = async () => {
     server.close();
+    await runtime.shutdown();
+    await mailer.close();
     await db.destroy();
     process.exit(0);
   };

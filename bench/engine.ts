@@ -6,7 +6,8 @@
  *   {"starts_per_s":…, "two_activity_wf_per_s":…, "timer_fires_per_s":…, "rss_mb_100k_sleeping":…,
  *    "peer_two_activity_wf_per_s":…}
  * Knobs: BENCH_N (executions per throughput phase, 2000), BENCH_CONCURRENCY (100),
- * BENCH_POOL (database pool per side, 20), BENCH_SLEEPING (100000), BENCH_PHASES (comma list).
+ * BENCH_POOL (database pool per side, 20), BENCH_SLEEPING (100000), BENCH_PHASES (comma list),
+ * BENCH_NODE_FLAGS (node flags of the phase processes, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -63,7 +64,8 @@ async function dropDatabase(server: string, name: string): Promise<void> {
 /** Runs one phase in a child process; its last stdout line is `{"value": …}`. */
 function runChild(phase: Phase, dbUrl: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--expose-gc', path.join(here, 'engine.ts'), '--phase', phase], {
+    const flags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []; // e.g. --cpu-prof
+    const child = spawn(process.execPath, [...flags, '--import', 'tsx', '--expose-gc', path.join(here, 'engine.ts'), '--phase', phase], {
       env: { ...process.env, BENCH_DB_URL: dbUrl },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
