@@ -51,6 +51,14 @@ describe('N-5 passwords', () => {
     }
     times.sort((x, y) => x - y);
     console.info(`[N-5 figure] login latency with scrypt N=2^15: median ${times[2].toFixed(1)} ms, max ${times[4].toFixed(1)} ms`);
+    const me: number[] = [];
+    for (let i = 0; i < 21; i++) {
+      const s = performance.now();
+      expect((await c.request('GET', '/auth/me')).status).toBe(200);
+      me.push(performance.now() - s);
+    }
+    me.sort((x, y) => x - y);
+    console.info(`[N-5 figure] authenticated request (session → actor → /auth/me): median ${me[10].toFixed(1)} ms`);
   });
 });
 
