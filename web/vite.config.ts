@@ -10,13 +10,21 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 
 /**
  * Big, rarely-changing libraries in their own chunks so that app changes keep them cached and
- * the mobile pages never load antd (nor the PC pages antd-mobile).
+ * the mobile pages never load antd (nor the PC pages antd-mobile). A group also takes the
+ * dependencies of its modules, so the order matters: antd is claimed before @rjsf/antd could pull
+ * antd's components into the form chunk that pages without forms would then have to load.
  */
 const vendorGroups = [
-  { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/, priority: 30 },
-  { name: 'antd-mobile', test: /node_modules[\\/]antd-mobile/, priority: 20 },
-  { name: 'rjsf', test: /node_modules[\\/](@rjsf|ajv)/, priority: 20 },
-  { name: 'antd', test: /node_modules[\\/](antd|@ant-design|@rc-component|rc-[a-z-]+|dayjs)[\\/]/, priority: 10 },
+  { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/, priority: 40 },
+  // Small helpers both antd and antd-mobile use: on their own, so neither app loads the other's kit.
+  {
+    name: 'ui-common',
+    test: /node_modules[\\/](dayjs|@babel[\\/]runtime|classnames|clsx|react-is|tslib|use-sync-external-store|@rc-component[\\/]mini-decimal|rc-util|@floating-ui)[\\/]/,
+    priority: 35,
+  },
+  { name: 'antd-mobile', test: /node_modules[\\/]antd-mobile/, priority: 30 },
+  { name: 'rjsf', test: /node_modules[\\/](@rjsf|ajv)/, priority: 10 },
+  { name: 'antd', test: /node_modules[\\/](antd|@ant-design|@rc-component|rc-[a-z-]+|dayjs)[\\/]/, priority: 20 },
 ];
 
 export default defineConfig({

@@ -1,14 +1,16 @@
 /** Mobile shell: login, then the work list and "我的" behind a bottom tab bar. */
 import { SpinLoading, TabBar } from 'antd-mobile';
 import { AppOutline, UnorderedListOutline, UserOutline } from 'antd-mobile-icons';
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { navigate, useLocation } from '../shared/router';
 import LoginPage from './pages/login';
 import MePage from './pages/me';
-import TasksPage from './pages/tasks';
-import TaskDetailPage from './pages/tasks/detail';
 import WorkPage from './pages/work';
 import { useMobileSession } from './session';
+
+// Task pages render rjsf forms (with antd): loaded on demand so login and the work list stay light.
+const TasksPage = lazy(() => import('./pages/tasks'));
+const TaskDetailPage = lazy(() => import('./pages/tasks/detail'));
 
 const tabs = [
   { key: '/m/', title: '工作清单', icon: <AppOutline /> },
@@ -51,7 +53,17 @@ export default function App() {
   );
   return (
     <div className="m-app">
-      <div className="m-body">{body}</div>
+      <div className="m-body">
+        <Suspense
+          fallback={
+            <div style={{ display: 'flex', justifyContent: 'center', paddingTop: '30vh' }}>
+              <SpinLoading color="primary" />
+            </div>
+          }
+        >
+          {body}
+        </Suspense>
+      </div>
       <TabBar className="m-tabbar" activeKey={active} onChange={(k) => navigate(k)}>
         {tabs.map((t) => (
           <TabBar.Item key={t.key} icon={t.icon} title={t.title} />

@@ -1,6 +1,6 @@
 /** Chooses the page: login and password change stand alone; everything else needs a session. */
 import { Result, Spin } from 'antd';
-import { useEffect } from 'react';
+import { Suspense, useEffect } from 'react';
 import { Link, matchPath, navigate, useLocation } from '../shared/router';
 import BasicLayout from './layout/BasicLayout';
 import { OrgFilterProvider } from './layout/org-filter';
@@ -31,7 +31,12 @@ export default function App() {
 
   for (const r of routes) {
     const params = matchPath(r.path, pathname);
-    if (params) return <BasicLayout withOrgTree={r.withOrgTree}>{r.render(params)}</BasicLayout>;
+    if (params)
+      return (
+        <BasicLayout withOrgTree={r.withOrgTree}>
+          <Suspense fallback={<Spin style={{ display: 'block', margin: '80px auto' }} />}>{r.render(params)}</Suspense>
+        </BasicLayout>
+      );
   }
   return (
     <BasicLayout withOrgTree={false}>

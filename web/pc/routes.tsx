@@ -1,12 +1,14 @@
 /** Every URL of the back office and the page it shows. */
-import type { ReactNode } from 'react';
+import { lazy, type ReactNode } from 'react';
 import BuildingDetailPage from './pages/buildings/detail';
 import BuildingListPage from './pages/buildings/list';
 import HouseholdDetailPage from './pages/households/detail';
 import HouseholdListPage from './pages/households/list';
-import InboxPage from './pages/inbox';
 import ResidentDetailPage from './pages/residents/detail';
 import ResidentListPage from './pages/residents/list';
+
+// The inbox renders task forms (rjsf): loaded on demand so the element pages stay light.
+const InboxPage = lazy(() => import('./pages/inbox'));
 
 export interface RouteEntry {
   path: string;
