@@ -5,6 +5,7 @@
 import './auth';
 import './demo-approval';
 import './elements/coverage';
+import './elements/grid';
 import './issue/actions';
 import './issue/report';
 import './tags/definition';

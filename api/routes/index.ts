@@ -7,6 +7,7 @@ import { consoleRoutes } from './console';
 import { coverageRoutes } from './coverage';
 import { fileRoutes } from './files';
 import { healthRoutes } from './health';
+import { gridRoutes } from './grids';
 import { householdRoutes } from './households';
 import { inboxRoutes } from './inbox';
 import { issueRoutes } from './issues';
@@ -26,6 +27,7 @@ export const allRoutes: RouteDef[] = [
   ...residentRoutes,
   ...tagRoutes,
   ...coverageRoutes,
+  ...gridRoutes,
   ...householdRoutes,
   ...buildingRoutes,
   ...taskRoutes,
