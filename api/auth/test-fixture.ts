@@ -53,6 +53,16 @@ export const FIXTURE_USERS: FixtureUser[] = [
   { username: 'f_parttime', role: 'parttime_worker', orgPath: GRIDS.own },
   { username: 'f_exclusive', role: 'exclusive_worker', orgPath: GRIDS.own },
   { username: 'f_dept', role: 'dept_handler', orgPath: 'km.ztdept', grants: [{ path: 'km.zt1.s1', canWrite: false }] },
+  // Explicit grants both ways: writes only where the grant says so.
+  {
+    username: 'f_deptstaff',
+    role: 'street_staff',
+    orgPath: 'km.ztdept',
+    grants: [
+      { path: 'km.zt2.s1', canWrite: true },
+      { path: 'km.zt1.s2', canWrite: false },
+    ],
+  },
   { username: 'f_resident', role: 'resident', orgPath: 'km.zt1.s1.c1' },
 ];
 
