@@ -47,6 +47,8 @@ function ensureBuilt(): void {
 }
 
 const text = async (l: Locator) => (await l.textContent()) ?? '';
+/** Pixels by which the document is wider than the window (> 0: a sideways page scroll). */
+const horizontalOverflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
 let t: TestDb;
 let server: Server;
@@ -176,6 +178,14 @@ describe('web shell in Chromium', { timeout: 60_000 }, () => {
     await expect.poll(count).toBeLessThan(all);
     expect(await count()).toBeGreaterThan(0);
     await page.screenshot({ path: '/tmp/shell-residents.png' });
+    // N-2 resize: the page itself never scrolls sideways (wide tables scroll inside their card).
+    for (const width of [1920, 1280, 1024, 800]) {
+      await page.setViewportSize({ width, height: 800 });
+      await page.waitForTimeout(150);
+      expect(await horizontalOverflow(page), `page overflows sideways at ${width}px`).toBeLessThanOrEqual(0);
+    }
+    await page.screenshot({ path: '/tmp/shell-residents-800.png' });
+    await page.setViewportSize({ width: 1366, height: 800 });
     await page.getByRole('menuitem', { name: '居民户' }).click();
     await page.waitForURL(/\/households$/);
     await rows.first().waitFor();
@@ -197,6 +207,10 @@ describe('web shell in Chromium', { timeout: 60_000 }, () => {
     const hh = page.getByTestId('floor-plan-household').filter({ hasText: b.headName });
     await hh.first().waitFor();
     await page.screenshot({ path: '/tmp/shell-floor-plan.png', fullPage: true });
+    await page.setViewportSize({ width: 900, height: 900 });
+    await page.waitForTimeout(150);
+    expect(await horizontalOverflow(page), 'the 楼盘表 scrolls inside its card, not the page').toBeLessThanOrEqual(0);
+    await page.setViewportSize({ width: 1440, height: 900 });
     await page.getByTestId('floor-plan-room').filter({ hasText: b.headName }).first().click();
     const members = page.getByTestId('household-drawer-members');
     await members.waitFor();
@@ -250,6 +264,9 @@ describe('web shell in Chromium', { timeout: 60_000 }, () => {
     expect(tabBar).toContain('工作清单');
     expect(tabBar).toContain('我的');
     await page.screenshot({ path: '/tmp/shell-m-work.png' });
+    await page.setViewportSize({ width: 320, height: 640 });
+    await page.waitForTimeout(150);
+    expect(await horizontalOverflow(page), 'the phone page fits a 320 px screen').toBeLessThanOrEqual(0);
     await ctx.close();
   });
 });
