@@ -52,6 +52,9 @@ export const STATUS_LABELS: Record<WorkflowStatusName, string> = {
   TIMED_OUT: '已超时',
 };
 
+/** How a closed process's last task ended, as its final step. */
+const CLOSED_TASK_LABELS: Record<string, string> = { completed: '已办结', expired: '超期关闭', cancelled: '已撤销' };
+
 /** The query that tells a process's current state, per workflow type (see workflows/*-messages.ts). */
 const STATE_QUERIES: Record<string, string> = {
   demoApproval: 'demoApproval.state',
@@ -131,8 +134,8 @@ function toRow(d: WorkflowExecutionDescription, t: ProcessTaskSummary | undefine
   const sa = d.searchAttributes ?? {};
   const stage = (first(sa, 'Stage') as string | undefined) ?? null;
   const saDeadline = first(sa, 'DeadlineAt') as string | Date | undefined;
-  const deadline = saDeadline ? new Date(saDeadline) : (t?.openTaskDueAt ?? null);
   const running = d.status.name === 'RUNNING';
+  const deadline = saDeadline ? new Date(saDeadline) : (t?.openTaskDueAt ?? (running ? null : (t?.lastTaskDueAt ?? null)));
   const overdue =
     first(sa, 'Overdue') === true ||
     (running && deadline !== null && deadline.getTime() < now) ||
@@ -151,7 +154,7 @@ function toRow(d: WorkflowExecutionDescription, t: ProcessTaskSummary | undefine
     orgPath: (first(sa, 'OrgPath') as string | undefined) ?? t?.orgPath ?? null,
     orgName: null,
     stage,
-    stageLabel: stage ? stageLabel(stage) : (t?.openTaskTitle ?? null),
+    stageLabel: stage ? stageLabel(stage) : running ? (t?.openTaskTitle ?? null) : (CLOSED_TASK_LABELS[t?.lastTaskStatus ?? ''] ?? null),
     deadlineAt: deadline ? deadline.toISOString() : null,
     overdue,
     escalationLevel: Number(first(sa, 'EscalationLevel') ?? 0),

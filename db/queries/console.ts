@@ -17,6 +17,9 @@ export interface ProcessTaskSummary {
   /** The open step: title and due time of the earliest-due live task. */
   openTaskTitle: string | null;
   openTaskDueAt: Date | null;
+  /** The latest task, whatever its state (for closed processes). */
+  lastTaskStatus: string | null;
+  lastTaskDueAt: Date | null;
   liveTasks: number;
   /** Live tasks past their due time at `now`. */
   overdueTasks: number;
@@ -35,6 +38,8 @@ export async function taskSummaries(db: Db, workflowIds: string[], now: Date): P
             (array_agg(t.biz_id ORDER BY t.id DESC))[1] AS biz_id,
             (array_agg(t.title ORDER BY t.due_at ASC NULLS LAST, t.id) FILTER (WHERE t.status IN ('open','claimed')))[1] AS open_title,
             min(t.due_at) FILTER (WHERE t.status IN ('open','claimed')) AS open_due,
+            (array_agg(t.status ORDER BY t.id DESC))[1] AS last_status,
+            (array_agg(t.due_at ORDER BY t.id DESC))[1] AS last_due,
             count(*) FILTER (WHERE t.status IN ('open','claimed')) AS live,
             count(*) FILTER (WHERE t.status IN ('open','claimed') AND t.due_at < :now) AS overdue,
             count(*) FILTER (WHERE t.status = 'expired') AS expired
@@ -51,6 +56,8 @@ export async function taskSummaries(db: Db, workflowIds: string[], now: Date): P
       bizId: (r.biz_id as string | null) ?? null,
       openTaskTitle: (r.open_title as string | null) ?? null,
       openTaskDueAt: r.open_due ? new Date(r.open_due as string) : null,
+      lastTaskStatus: (r.last_status as string | null) ?? null,
+      lastTaskDueAt: r.last_due ? new Date(r.last_due as string) : null,
       liveTasks: Number(r.live),
       overdueTasks: Number(r.overdue),
       expiredTasks: Number(r.expired),

@@ -110,6 +110,7 @@ export const deleteFilter = (id: number) => request<void>('DELETE', `/console/fi
 export function fmt(iso: string | null | undefined): string {
   if (!iso) return '—';
   return new Date(iso).toLocaleString('zh-CN', {
+    timeZone: 'Asia/Shanghai',
     hour12: false,
     year: 'numeric',
     month: '2-digit',

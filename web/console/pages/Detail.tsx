@@ -38,7 +38,7 @@ const TASK_STATUS: Record<string, string> = {
 };
 const STATE_LABELS: Record<string, string> = {
   stage: '当前环节',
-  taskId: '当前任务',
+  taskId: '当前任务编号',
   step: '当前环节',
   holder: '承办单位',
   supervisionLevel: '督办层级',

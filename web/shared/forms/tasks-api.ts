@@ -95,9 +95,17 @@ export function closedReason(t: TaskView): string | null {
   return null;
 }
 
+/** Times are shown in China Standard Time (the platform's users are all in UTC+8), whatever the device's zone. */
 export function fmtTime(iso: string | null | undefined): string {
   if (!iso) return '—';
-  return new Date(iso).toLocaleString('zh-CN', { hour12: false, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+  return new Date(iso).toLocaleString('zh-CN', {
+    timeZone: 'Asia/Shanghai',
+    hour12: false,
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
 }
 
 /** "剩 2 天 3 小时" / "已超期 5 小时" for a due time. */

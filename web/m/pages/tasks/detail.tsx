@@ -167,7 +167,9 @@ export default function TaskDetailPage({ id, me, onChanged }: { id: string; me: 
           <span>任务类型</span>
           <b>{bizTypeLabel(t.bizType)}</b>
           <span>办理时限</span>
-          <b className={t.overdue ? 'mt-due-over' : undefined}>{t.dueAt ? `${fmtTime(t.dueAt)}（${dueText(t.dueAt)}）` : '无时限'}</b>
+          <b className={t.overdue ? 'mt-due-over' : undefined}>
+            {t.dueAt ? (closed ? fmtTime(t.dueAt) : `${fmtTime(t.dueAt)}（${dueText(t.dueAt)}）`) : '无时限'}
+          </b>
           <span>派发时间</span>
           <b>{fmtTime(t.createdAt)}</b>
           {t.claimedByName ? (
@@ -206,7 +208,7 @@ export default function TaskDetailPage({ id, me, onChanged }: { id: string; me: 
           ) : null}
         </div>
       ) : null}
-      {detail.form ? (
+      {closed ? null : detail.form ? (
         <Card className="mt-card mt-form" title={<span className="mt-card-title">{detail.form.title}</span>}>
           {draftNote && !closed ? <div className="mt-draft">{draftNote}</div> : null}
           <ConfigProvider locale={zhCN} theme={appTheme} componentSize="large">
@@ -214,7 +216,7 @@ export default function TaskDetailPage({ id, me, onChanged }: { id: string; me: 
               schema={detail.form.schema}
               uiSchema={detail.form.uiSchema}
               allowedActions={t.data.allowedActions}
-              formData={closed ? ((t.status === 'completed' ? data : {}) as Obj) : data}
+              formData={data}
               onChange={change}
               onSubmit={(d) => void submit(d)}
               disabled={!!closed || !detail.canHandle || submitting}

@@ -150,7 +150,9 @@ export default function TaskDrawer({ taskId, onClose, onChanged }: { taskId: num
             <Descriptions.Item label="任务类型">{bizTypeLabel(t.bizType)}</Descriptions.Item>
             <Descriptions.Item label="派发时间">{fmtTime(t.createdAt)}</Descriptions.Item>
             <Descriptions.Item label="办理时限" span={2}>
-              <span className={t.overdue ? 'ib-over' : undefined}>{t.dueAt ? `${fmtTime(t.dueAt)}（${dueText(t.dueAt)}）` : '无时限'}</span>
+              <span className={t.overdue ? 'ib-over' : undefined}>
+                {t.dueAt ? (closed ? fmtTime(t.dueAt) : `${fmtTime(t.dueAt)}（${dueText(t.dueAt)}）`) : '无时限'}
+              </span>
             </Descriptions.Item>
             {businessFields(t).map((f) => (
               <Descriptions.Item key={f.label} label={f.label} span={2}>
@@ -168,7 +170,7 @@ export default function TaskDrawer({ taskId, onClose, onChanged }: { taskId: num
             </Space>
           ) : null}
           {draftNote && !closed ? <div className="ib-draft">{draftNote}</div> : null}
-          {detail.form ? (
+          {closed ? null : detail.form ? (
             <TaskForm
               schema={detail.form.schema}
               uiSchema={detail.form.uiSchema}

@@ -1,0 +1,287 @@
+/**
+ * Browser test of the form inbox and the workflow console (M-3, N-2) on PostgreSQL: the real API
+ * with the embedded engine on a virtual clock (the test skips time; nothing waits on the wall
+ * clock), the demo approval process, the built web app and the system Chromium.
+ *
+ * Story: two demo approvals are started for the grid workers of gridworker's grid. The console
+ * shows the first at its step with the deadline timer and its fire time; the worker opens it on
+ * the phone, enters an invalid value (Chinese error), corrects it and submits; the process
+ * advances to its end. The second is left alone; after three days are skipped its deadline has
+ * passed and a supervisor finds it with the console's 超期 filter. Screenshots: /tmp/inbox-*.png.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTasksActivities } from '../../activities/tasks';
+import { createApp } from '../../api/app';
+import { setClock } from '../../api/auth/clock';
+import { createActorResolver } from '../../api/auth/session';
+import { createLogger } from '../../api/logger';
+import { seedDemoAccounts } from '../../db/seed/accounts';
+import { createTestDb, type TestDb } from '../../db/testing/server';
+import { createRuntime, type Runtime } from '../../temporal-config';
+import type { DemoApprovalInput } from '../../workflows/demo-approval-messages';
+
+const webRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const repoRoot = path.resolve(webRoot, '..');
+const distIndex = path.join(webRoot, 'dist', 'index.html');
+const workflowsPath = path.join(repoRoot, 'workflows/index.ts');
+const PASSWORD = 'Demo@2026';
+const DAY = 86_400_000;
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (e.name === 'dist' || e.name === 'e2e' || e.name === 'node_modules') continue;
+    const p = path.join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestSource(p) : fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+function ensureBuilt(): void {
+  if (fs.existsSync(path.join(webRoot, 'dist/console/index.html')) && fs.statSync(distIndex).mtimeMs >= newestSource(webRoot)) return;
+  execFileSync(
+    process.execPath,
+    [path.join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
+    { cwd: repoRoot, stdio: 'inherit' },
+  );
+}
+
+let t: TestDb;
+let rt: Runtime;
+let server: Server;
+let base: string;
+let browser: Browser;
+let restoreClock: () => void;
+let grid: { path: string; name: string };
+
+async function startDemo(id: string, title: string, applicant: string, deadlineMs: number) {
+  const input: DemoApprovalInput = { title, applicant, orgPath: grid.path, candidateRole: 'grid_worker', deadlineMs };
+  await rt.client.start('demoApproval', { workflowId: id, taskQueue: rt.taskQueue, args: [input] });
+  await rt.idle?.();
+}
+
+beforeAll(async () => {
+  ensureBuilt();
+  t = await createTestDb();
+  await seedDemoAccounts(t.db);
+  const worker = await t.db('users').where({ username: 'gridworker' }).first();
+  const org = await t.db('org_units').where({ id: worker.org_id }).first();
+  grid = { path: String(org.path), name: String(org.name) };
+  // The engine's virtual clock starts now; the app (sessions, console "now") reads the same clock.
+  rt = await createRuntime({
+    db: t.db,
+    address: null,
+    timeSkipping: true,
+    workflowsPath,
+    startAt: Date.now(),
+    activities: createTasksActivities(t.db),
+  });
+  restoreClock = setClock(rt.now);
+  const app = createApp({ db: t.db, log: createLogger('silent'), workflows: rt.client }, { resolveActor: createActorResolver() });
+  server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((r) => server?.close(r));
+  restoreClock?.();
+  await rt?.shutdown();
+  await t?.drop();
+});
+
+async function phone(): Promise<{ ctx: BrowserContext; page: Page }> {
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(20_000);
+  return { ctx, page };
+}
+
+async function mobileLogin(page: Page, username: string) {
+  await page.goto(`${base}/m/login`);
+  await page.getByPlaceholder('请输入用户名').fill(username);
+  await page.getByPlaceholder('请输入密码').fill(PASSWORD);
+  await page.getByRole('button', { name: /登\s*录/ }).click();
+  await page.waitForURL((u) => !u.pathname.endsWith('/login'));
+}
+
+async function pcLogin(page: Page, username: string, next: string) {
+  await page.goto(`${base}/login?next=${encodeURIComponent(next)}`);
+  await page
+    .getByLabel('用户名')
+    .waitFor()
+    .catch(async (e) => {
+      await page.screenshot({ path: '/tmp/inbox-debug-login.png' });
+      throw e;
+    });
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(PASSWORD);
+  await page.getByRole('button', { name: /登\s*录/ }).click();
+}
+
+async function consolePage(username: string, url: string): Promise<{ ctx: BrowserContext; page: Page }> {
+  const ctx = await browser.newContext({ viewport: { width: 1366, height: 860 } });
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(45_000);
+  await pcLogin(page, username, url);
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+  await page.goto(`${base}${url}`);
+  return { ctx, page };
+}
+
+const fmtCn = (ms: number) =>
+  new Date(ms).toLocaleString('zh-CN', {
+    hour12: false,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone: 'Asia/Shanghai',
+  });
+
+describe('form inbox and workflow console in Chromium', { timeout: 180_000 }, () => {
+  it('M-3 phone inbox → invalid value (Chinese error) → corrected submit → process advances; console shows step, timer and fire time; overdue found after skipping time', async () => {
+    const started = rt.now().getTime();
+    await startDemo('demo-e2e-a', '居民临时救助申请审批', '张三', 2 * DAY);
+    await startDemo('demo-e2e-b', '门前绿地占用申请审批', '李四', 1 * DAY);
+
+    // 1. Console (supervisor): process A waits at its step with the deadline timer.
+    const sup = await consolePage('supervisor', '/console/workflows/demo-e2e-a');
+    await sup.page.getByTestId('console-detail').waitFor();
+    expect(await sup.page.getByTestId('current-stage').textContent()).toContain('居民临时救助申请审批');
+    await expect.poll(async () => sup.page.getByTestId('workflow-state').textContent()).toContain('待办理');
+    const timer = sup.page.getByTestId('pending-timer').first();
+    await timer.waitFor();
+    const fire = fmtCn(started + 2 * DAY);
+    expect(await timer.textContent()).toContain(fire);
+    expect(await timer.textContent()).toMatch(/剩余 (1天23小时|2天)/);
+    expect(await sup.page.locator('.wc-timeline').textContent()).toContain(`到期时间`);
+    await sup.page.screenshot({ path: '/tmp/inbox-console-detail-waiting.png', fullPage: true });
+
+    // 2. The worker's phone: both tasks in the inbox, open A.
+    const w = await phone();
+    await mobileLogin(w.page, 'gridworker');
+    await w.page.goto(`${base}/m/tasks`);
+    const items = w.page.getByTestId('m-task-item');
+    await items.first().waitFor();
+    expect(await w.page.getByTestId('m-tasks').textContent()).toContain('居民临时救助申请审批');
+    await w.page.screenshot({ path: '/tmp/inbox-phone-list.png' });
+    await w.page.getByText('居民临时救助申请审批').click();
+    await w.page.getByTestId('m-task-detail').waitFor();
+    await w.page.getByTestId('task-form').waitFor();
+
+    // 3. Invalid: 不同意 with a one-character reason → the Chinese rule message, nothing sent.
+    await w.page.getByLabel('不同意').check();
+    await w.page.locator('textarea').fill('差');
+    await w.page.getByTestId('task-submit').click();
+    const err = w.page.locator('.ant-form-item-explain-error').first();
+    await err.waitFor();
+    expect(await err.textContent()).toMatch(/不应少于 2 个字符|[\u4e00-\u9fa5]/);
+    expect(await err.textContent()).not.toMatch(/must|should/i);
+    await w.page.screenshot({ path: '/tmp/inbox-phone-error.png', fullPage: true });
+    expect((await t.db('tasks').where({ workflow_id: 'demo-e2e-a' }).first()).status).toBe('open');
+
+    // The draft survives a reload (a dropped connection loses nothing).
+    await w.page.reload();
+    await w.page.getByTestId('task-form').waitFor();
+    expect(await w.page.locator('textarea').inputValue()).toBe('差');
+
+    // 4. Corrected and submitted: the list updates without a page reload.
+    await w.page.locator('textarea').fill('材料不全，请补充低保证明后重新申请');
+    await w.page.getByTestId('task-submit').click();
+    await w.page.getByRole('button', { name: '提交' }).last().click(); // the confirm dialog
+    await w.page.getByTestId('m-tasks').waitFor();
+    await expect.poll(async () => w.page.getByTestId('m-tasks').textContent()).not.toContain('居民临时救助申请审批');
+    expect(await w.page.getByTestId('m-tasks').textContent()).toContain('门前绿地占用申请审批');
+    await w.page.screenshot({ path: '/tmp/inbox-phone-after-submit.png' });
+    await rt.idle?.();
+    const result = await rt.client.getHandle('demo-e2e-a').result();
+    expect(result).toMatchObject({ outcome: 'rejected', comment: '材料不全，请补充低保证明后重新申请' });
+
+    // 5. Console: A advanced to its end; the timeline shows the submission and the cancelled timer.
+    await sup.page.reload();
+    await sup.page.getByTestId('console-detail').waitFor();
+    await expect.poll(async () => sup.page.getByTestId('workflow-state').textContent()).toContain('未同意');
+    const timeline = (await sup.page.locator('.wc-timeline').textContent()) ?? '';
+    expect(timeline).toContain('收到表单提交');
+    expect(timeline).toContain('流程完成');
+    expect(timeline).toContain('定时器取消');
+    await sup.page.screenshot({ path: '/tmp/inbox-console-detail-done.png', fullPage: true });
+
+    // 6. Three days pass (virtual time): B's deadline fires, its task is closed as overdue.
+    await rt.skipTime?.('3 days');
+    expect((await t.db('tasks').where({ workflow_id: 'demo-e2e-b' }).first()).status).toBe('expired');
+
+    // The worker's phone shows why B can no longer be submitted.
+    const bId = (await t.db('tasks').where({ workflow_id: 'demo-e2e-b' }).first()).id;
+    await mobileLogin(w.page, 'gridworker'); // the session idled out during the three days
+    await w.page.goto(`${base}/m/tasks/${bId}`);
+    const closed = w.page.getByTestId('task-closed');
+    await closed.waitFor();
+    expect(await closed.textContent()).toContain('超过办理时限');
+    expect(await w.page.getByTestId('task-submit').count()).toBe(0);
+    await w.page.screenshot({ path: '/tmp/inbox-phone-closed.png', fullPage: true });
+
+    // 7. The supervisor filters overdue processes and finds B (not A).
+    await sup.ctx.close();
+    const sup2 = await consolePage('supervisor', '/console/');
+    await sup2.page.getByTestId('console-list').waitFor();
+    await sup2.page.getByText('全部', { exact: false }).locator('xpath=ancestor::label').first().click();
+    await sup2.page.getByTestId('filter-overdue').click();
+    await sup2.page.locator('.ant-select-item-option', { hasText: /^超期$/ }).click();
+    await sup2.page.getByTestId('filter-submit').click();
+    const table = sup2.page.locator('.ant-table-tbody');
+    await expect.poll(async () => table.textContent()).toContain('demo-e2e-b');
+    expect(await table.textContent()).not.toContain('demo-e2e-a');
+    expect(await table.textContent()).toContain('超期');
+    await sup2.page.screenshot({ path: '/tmp/inbox-console-overdue.png', fullPage: true });
+
+    // B's detail: the timer fired at its fire time and the task closed as overdue.
+    await sup2.page.getByRole('link', { name: 'demo-e2e-b' }).click();
+    await sup2.page.getByTestId('console-detail').waitFor();
+    const tl = (await sup2.page.locator('.wc-timeline').textContent()) ?? '';
+    expect(tl).toContain('定时器到期');
+    expect(tl).toContain('超期关闭');
+    expect(tl).toContain(fmtCn(started + DAY));
+    await sup2.page.screenshot({ path: '/tmp/inbox-console-detail-expired.png', fullPage: true });
+    await sup2.ctx.close();
+    await w.ctx.close();
+  });
+
+  it('M-3 PC inbox: tabs with counts and the task drawer with its form', async () => {
+    await startDemo('demo-e2e-c', '社区活动场地借用审批', '王五', 5 * DAY);
+    const ctx = await browser.newContext({ viewport: { width: 1366, height: 800 } });
+    const page = await ctx.newPage();
+    page.setDefaultTimeout(20_000);
+    await pcLogin(page, 'gridworker', '/inbox');
+    await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+    await page.goto(`${base}/inbox`);
+    await page.locator('.ant-table-tbody tr.ant-table-row').first().waitFor();
+    expect(await page.locator('.ant-tabs').textContent()).toContain('审批');
+    await page.getByText('社区活动场地借用审批').click();
+    await page.getByTestId('pc-task-detail').waitFor();
+    await page.getByTestId('task-form').waitFor();
+    await page.screenshot({ path: '/tmp/inbox-pc.png' });
+    await page.getByLabel('同意').first().check();
+    await page.getByTestId('task-submit').click();
+    await page.locator('.ant-modal-confirm .ant-btn-primary').click();
+    await expect.poll(async () => page.locator('.ant-table-tbody').textContent()).not.toContain('社区活动场地借用审批');
+    await rt.idle?.();
+    expect(await rt.client.getHandle('demo-e2e-c').result()).toMatchObject({ outcome: 'approved' });
+    await ctx.close();
+  });
+});
