@@ -6,6 +6,7 @@
  *  (b) a resident detail with household, house, building, grid and org chain.
  * Last output line: {"residents":…, "generate_s":…, "list_p95_ms":…, "detail_p95_ms":…}.
  */
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { openDb } from '../db/connection';
 import { migrateLatest } from '../db/migrate';
@@ -80,12 +81,16 @@ async function main(): Promise<void> {
       (p) => ({ ...p, sort: 'name' }),
       (p) => ({ ...p, sort: 'birthDate', order: 'desc' }),
     ];
+    const byLevel: Record<'street' | 'community', number[]> = { street: [], community: [] };
     const listOnce = async () => {
-      const org = rng.chance(0.5) ? rng.pick(streets) : rng.pick(communities);
+      const level = rng.chance(0.5) ? 'street' : 'community';
+      const org = rng.pick(level === 'street' ? streets : communities);
       const params = rng.pick(filters)({ page: rng.int(1, 20), pageSize: 20 });
       const t = performance.now();
       await listResidents(db, actorAt(org), params);
-      return performance.now() - t;
+      const ms = performance.now() - t;
+      byLevel[level].push(ms);
+      return ms;
     };
     const detailOnce = async () => {
       const id = rng.int(1, maxId);
@@ -104,8 +109,15 @@ async function main(): Promise<void> {
     }
     const list: number[] = [];
     const detail: number[] = [];
+    byLevel.street = [];
+    byLevel.community = [];
     for (let i = 0; i < SAMPLES; i++) list.push(await listOnce());
     for (let i = 0; i < SAMPLES; i++) detail.push(await detailOnce());
+    const p50 = (xs: number[]) => Math.round([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] * 100) / 100;
+    console.log(
+      `列表 p50 ${p50(list)} ms（街道级 p95 ${p95(byLevel.street)} ms，社区级 p95 ${p95(byLevel.community)} ms）；` +
+        `详情 p50 ${p50(detail)} ms；样本各 ${SAMPLES}；测量时系统负载 ${os.loadavg()[0].toFixed(1)}（${os.cpus().length} 核）`,
+    );
     console.log(JSON.stringify({ residents, generate_s: generateS, list_p95_ms: p95(list), detail_p95_ms: p95(detail) }));
   } finally {
     await db.destroy();
