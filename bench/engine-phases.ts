@@ -97,7 +97,7 @@ async function rss(rt: Runtime, o: Opts): Promise<number> {
     await runWindowed(Math.min(batch, o.sleeping - from), o.concurrency, async (i) => {
       await rt.client.start('sleeper', { workflowId: `sleep-${from + i}`, taskQueue: TASK_QUEUE, args: [farAway] });
     });
-    log(`rss: ${from + batch} started, rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB`);
+    log(`rss: ${Math.min(from + batch, o.sleeping)} started, rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB`);
   }
   await waitUntil(async () => (await countTimers(rt)) >= o.sleeping, 'all sleepers asleep');
   log(
