@@ -130,6 +130,12 @@ describe('web shell in Chromium', { timeout: 60_000 }, () => {
     await page.getByRole('menuitem', { name: '居民户' }).click();
     await page.waitForURL(/\/login/);
     expect(await text(page.getByTestId('login-notice'))).toContain('超时');
+    // Logging in again returns to the page that was asked for.
+    await page.getByLabel('用户名').fill('community');
+    await page.getByLabel('密码').fill(PASSWORD);
+    await page.getByRole('button', { name: /登\s*录/ }).click();
+    await page.waitForURL(/\/households$/);
+    await page.locator('.ant-table-tbody tr.ant-table-row').first().waitFor();
     await page.close();
   });
 

@@ -11,21 +11,28 @@ import { useSession } from './session';
 
 export default function App() {
   const { me, loading } = useSession();
-  const { pathname } = useLocation();
+  const { pathname, search } = useLocation();
 
+  const next = search.get('next');
+  // Only same-site paths: `next` comes from the address bar.
+  const homeTarget = next?.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : '/residents';
   const isLogin = pathname === '/login';
-  const target = !loading && !me && !isLogin ? `/login${pathname === '/' ? '' : `?next=${encodeURIComponent(pathname)}`}` : null;
+  const target =
+    !loading && !me && !isLogin
+      ? `/login${pathname === '/' ? '' : `?next=${encodeURIComponent(pathname + window.location.search)}`}`
+      : null;
   const forcePassword = !!me?.mustChangePassword && pathname !== '/password';
   const home = !!me && (pathname === '/' || isLogin) && !me.mustChangePassword;
 
   useEffect(() => {
     if (target) navigate(target, { replace: true });
     else if (forcePassword) navigate('/password', { replace: true });
-    else if (home) navigate('/residents', { replace: true });
-  }, [target, forcePassword, home]);
+    else if (home) navigate(homeTarget, { replace: true });
+  }, [target, forcePassword, home, homeTarget]);
 
   if (loading) return <Spin size="large" fullscreen description="正在加载…" />;
-  if (isLogin && !me) return <LoginPage />;
+  // Once logged in, the effect above leaves the login page (to `next`, or the password change).
+  if (isLogin) return me ? null : <LoginPage />;
   if (!me) return null;
   if (pathname === '/password') return <PasswordPage />;
 

@@ -4,7 +4,6 @@ import { Alert, Button, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { login } from '../../../shared/auth';
 import { ApiRequestError } from '../../../shared/http';
-import { navigate, useLocation } from '../../../shared/router';
 import { useSession } from '../../session';
 import './login.css';
 
@@ -15,7 +14,6 @@ interface Values {
 
 export default function LoginPage() {
   const { reload, notice } = useSession();
-  const { search } = useLocation();
   const [error, setError] = useState<{ text: string; locked: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -23,11 +21,9 @@ export default function LoginPage() {
     setBusy(true);
     setError(null);
     try {
-      const r = await login(v.username.trim(), v.password);
+      await login(v.username.trim(), v.password);
+      // The session now knows the user; App then routes to `next` or to the password change.
       await reload();
-      const next = search.get('next');
-      if (r.mustChangePassword) navigate('/password', { replace: true });
-      else navigate(next?.startsWith('/') && !next.startsWith('//') ? next : '/residents', { replace: true });
     } catch (e) {
       const locked = e instanceof ApiRequestError && e.code === 'ACCOUNT_LOCKED';
       setError({ text: (e as Error).message, locked });
