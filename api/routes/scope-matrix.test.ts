@@ -114,28 +114,22 @@ const CASES: Record<string, Case> = {
   'POST /console/workflows/:id/terminate': { kind: 'elsewhere', test: 'api/routes/console.test.ts', mentions: '/terminate' },
   'POST /console/workflows/:id/signal': { kind: 'elsewhere', test: 'api/routes/console.test.ts', mentions: '/signal' },
   'POST /console/workflows/:id/retry': { kind: 'elsewhere', test: 'api/routes/console.test.ts', mentions: '/retry' },
+  // 网格划分与地图 (D)
+  'GET /map/config': { kind: 'open', reason: '底图配置，不含业务数据' },
+  'GET /map/layers/:type': { kind: 'custom', run: mapMatrix },
+  'GET /map/points': { kind: 'custom', run: mapMatrix },
+  'GET /grids/stats': { kind: 'custom', run: mapMatrix },
+  'PATCH /grids/:id': { kind: 'custom', run: mapMatrix },
+  'POST /grids/check': { kind: 'elsewhere', test: 'db/queries/grids.test.ts', mentions: 'checkGridGeometries' },
+  'PUT /grids/geometry': { kind: 'elsewhere', test: 'db/queries/grids.test.ts', mentions: 'saveGridGeometries' },
+  'POST /grids/:id/split': { kind: 'elsewhere', test: 'db/queries/grids.test.ts', mentions: 'splitGrid' },
+  'POST /grids/merge': { kind: 'elsewhere', test: 'db/queries/grids.test.ts', mentions: 'mergeGrids' },
   // 包户/包联 (G-6): scope is applied in db/queries/coverage.ts and proven there, per function.
   'GET /coverage/report': { kind: 'elsewhere', test: 'db/queries/coverage.test.ts', mentions: 'coverageRates' },
   'GET /coverage/problems': { kind: 'elsewhere', test: 'db/queries/coverage.test.ts', mentions: 'coverageProblems' },
   'POST /coverage/assign': { kind: 'elsewhere', test: 'db/queries/coverage.test.ts', mentions: 'bulkAssign' },
   'GET /care/special-persons': { kind: 'elsewhere', test: 'db/queries/coverage.test.ts', mentions: 'specialPersons' },
   'PUT /care/team': { kind: 'elsewhere', test: 'db/queries/coverage.test.ts', mentions: 'setCareTeam' },
-  // 事件 (Q): reports start workflows; scope of lists and details is tested with the engine there.
-  'GET /issues': { kind: 'elsewhere', test: 'api/routes/issues.test.ts', mentions: '/issues' },
-  'POST /issues': { kind: 'elsewhere', test: 'api/routes/issues.test.ts', mentions: '/issues' },
-  'GET /issues/joint-meeting': { kind: 'elsewhere', test: 'api/routes/issues.test.ts', mentions: '/issues/joint-meeting' },
-  'GET /issues/analysis': { kind: 'elsewhere', test: 'api/routes/issues.test.ts', mentions: '/issues/analysis' },
-  'GET /issues/:issueNo': { kind: 'elsewhere', test: 'api/routes/issues.test.ts', mentions: '/issues/' },
-  'GET /issues/:issueNo/documents/:documentId': { kind: 'elsewhere', test: 'api/routes/issues.test.ts', mentions: '/documents/' },
-  'POST /my/issues': { kind: 'elsewhere', test: 'api/routes/issues.test.ts', mentions: '/my/issues' },
-  'GET /my/issues': { kind: 'elsewhere', test: 'api/routes/issues.test.ts', mentions: '/my/issues' },
-  'GET /my/issues/:issueNo': { kind: 'elsewhere', test: 'api/routes/issues.test.ts', mentions: '/my/issues' },
-  'POST /my/issues/:issueNo/rating': { kind: 'elsewhere', test: 'api/routes/issues.test.ts', mentions: '/rating' },
-  'GET /issue-categories': { kind: 'elsewhere', test: 'api/routes/issues.test.ts', mentions: '/issue-categories' },
-  'GET /issue-categories/suggest': { kind: 'elsewhere', test: 'api/routes/issues.test.ts', mentions: 'suggest' },
-  'PUT /issue-categories/:code': { kind: 'elsewhere', test: 'api/routes/issues.test.ts', mentions: '/issue-categories/' },
-  'GET /mail-catcher': { kind: 'elsewhere', test: 'api/routes/issues.test.ts', mentions: '/mail-catcher' },
-  'GET /mail-catcher/:id': { kind: 'elsewhere', test: 'api/routes/issues.test.ts', mentions: '/mail-catcher/' },
   // 标签 (T)
   'GET /tags': { kind: 'elsewhere', test: 'api/routes/tags.test.ts', mentions: '/tags' },
   'GET /tags/catalogue': { kind: 'elsewhere', test: 'api/routes/tags.test.ts', mentions: 'catalogue' },
@@ -396,6 +390,57 @@ async function tasksMatrix({ t, fx, clients }: Ctx): Promise<void> {
   );
   expect((await t.db('tasks').where({ id: ids.own }).first()).status).toBe('claimed');
   expect((await worker.request('POST', `/tasks/${ids.own}/unclaim`)).status).toBe(200);
+}
+
+async function mapMatrix({ t, fx, clients }: Ctx): Promise<void> {
+  const pathOfGrid = new Map(Object.entries(fx.orgs).map(([path, id]) => [id, path]));
+  // Fixture buildings get a position (test data only) so the point layer has something to show.
+  for (const [i, target] of TARGETS.entries()) {
+    await t
+      .db('buildings')
+      .where({ id: fx.building[target] })
+      .update({ geom: t.db.raw('ST_SetSRID(ST_MakePoint(?, ?), 4326)', [10 + i * 0.01, 10]) });
+  }
+  for (const u of FIXTURE_USERS) {
+    const c = clients.get(u.username)!;
+    if (has(u, 'org.read')) {
+      const layer = (await c.request('GET', '/map/layers/grid')).json as { features: { properties: { path: string } }[] };
+      for (const f of layer.features)
+        expect(expectedInScope(u, f.properties.path, 'read'), `${u.username} grid layer ${f.properties.path}`).toBe(true);
+    }
+    if (has(u, 'element.read')) {
+      const pts = (await c.request('GET', '/map/points?kind=building&bbox=9.9,9.9,10.2,10.1')).json as {
+        features: { properties: { gridId: number } }[];
+      };
+      const seen = new Set(pts.features.map((f) => pathOfGrid.get(f.properties.gridId)));
+      for (const target of TARGETS)
+        expect(seen.has(GRIDS[target]), `${u.username} point of ${target}`).toBe(expectedInScope(u, GRIDS[target], 'read'));
+      for (const target of TARGETS) {
+        const r = await c.request('GET', `/grids/stats?orgId=${fx.orgs[GRIDS[target]]}`);
+        const rows = r.json as { orgPath: string }[];
+        expect(
+          rows.map((x) => x.orgPath),
+          `${u.username} stats of ${target}`,
+        ).toEqual(expectedInScope(u, GRIDS[target], 'read') ? [GRIDS[target]] : []);
+      }
+    }
+    if (has(u, 'org.manage')) {
+      for (const target of TARGETS) {
+        const id = fx.orgs[GRIDS[target]];
+        const before = (await t.db('org_units').where({ id }).first()).name as string;
+        const r = await c.request('PATCH', `/grids/${id}`, { name: `${before}·${u.username}` });
+        const after = (await t.db('org_units').where({ id }).first()).name as string;
+        const label = `${u.username} renames grid ${target}`;
+        if (expectedInScope(u, GRIDS[target], 'write')) {
+          expect(r.status, label).toBe(200);
+          await t.db('org_units').where({ id }).update({ name: before });
+        } else {
+          expect([403, 404], label).toContain(r.status);
+          expect(after, label).toBe(before);
+        }
+      }
+    }
+  }
 }
 
 async function colleaguesMatrix({ clients }: Ctx): Promise<void> {
