@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     include: ['**/*.test.ts', '**/*.test.tsx'],
     exclude: ['node_modules/**', 'web/dist/**', 'data/**'],
-    globalSetup: ['db/testing/global-setup.ts'],
+    globalSetup: ['db/testing/global-setup.ts', 'web/e2e/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',

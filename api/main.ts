@@ -11,6 +11,7 @@ import { generateCity } from '../db/seed/generate';
 import { progressBar } from '../db/seed/progress';
 import { createPlatformActivities } from '../temporal-config/activities';
 import { createRuntime } from '../temporal-config/index';
+import { ensureWebBuild } from '../web/build';
 import { createApp } from './app';
 import { createActorResolver } from './auth/session';
 import type { Services } from './http';
@@ -18,6 +19,11 @@ import { createLogger } from './logger';
 
 async function main(): Promise<void> {
   const log = createLogger();
+  // A fresh clone has no web/dist yet: build the pages once (about a minute), later starts skip it.
+  if (!process.env.SKIP_WEB_BUILD) {
+    process.stdout.write('正在检查前端页面构建…\n');
+    if (ensureWebBuild()) process.stdout.write('前端页面构建完成\n');
+  }
   const port = Number(process.env.PORT ?? 3000);
   const dbOpts = dbOptionsFromEnv();
   if (!dbOpts.url) dbOpts.dataDir = `${process.env.DATA_DIR ?? 'data'}/pglite`;

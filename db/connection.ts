@@ -4,6 +4,7 @@
  * - otherwise: PGlite (embedded PostgreSQL in WebAssembly) with PostGIS and ltree in DATA_DIR.
  * SQL everywhere must run on both, so it sticks to PostgreSQL 15 features.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
@@ -40,6 +41,8 @@ export async function openDb(opts: DbOptions = {}): Promise<Db> {
   const { postgis } = await import('@electric-sql/pglite-postgis');
   const { ltree } = await import('@electric-sql/pglite/contrib/ltree');
   const dataDir = path.resolve(opts.dataDir ?? 'data/pglite');
+  // PGlite creates its own folder but not the ones above it (DATA_DIR may be new).
+  fs.mkdirSync(path.dirname(dataDir), { recursive: true });
   const pglite = await PGlite.create(dataDir, { extensions: { postgis, ltree } });
   return knexFactory({
     client: ClientPgLite,

@@ -5,9 +5,11 @@
  * runtime: only event types, names, times and timeouts are read — never payload contents, which
  * may be encrypted by the SM4 codec.
  */
-import { temporal } from '@temporalio/proto';
+import type { temporal } from '@temporalio/proto';
+import { proto } from '../../engine/proto';
 
-const ET = temporal.api.enums.v1.EventType;
+// @temporalio/proto is CommonJS: its namespace comes through createRequire (engine/proto.ts) under native ESM.
+const ET = proto.temporal.api.enums.v1.EventType;
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
 export type TimelineKind = 'workflow' | 'activity' | 'timer' | 'signal' | 'state' | 'task' | 'child' | 'admin';
