@@ -275,6 +275,7 @@ describe('form inbox and workflow console in Chromium', { timeout: 180_000 }, ()
     await page.getByText('社区活动场地借用审批').click();
     await page.getByTestId('pc-task-detail').waitFor();
     await page.getByTestId('task-form').waitFor();
+    await page.waitForTimeout(600); // the drawer's opening animation
     await page.screenshot({ path: '/tmp/inbox-pc.png' });
     await page.getByLabel('同意').first().check();
     await page.getByTestId('task-submit').click();

@@ -165,6 +165,8 @@ export function TaskForm(p: TaskFormProps) {
         uiSchema={uiSchema}
         formData={p.formData}
         validator={zhValidator}
+        // Not rjsf's default "root": that id belongs to the page's React root (#root styles).
+        idPrefix="task"
         transformErrors={transformErrors}
         showErrorList={false}
         noHtml5Validate
