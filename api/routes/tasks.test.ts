@@ -202,6 +202,17 @@ describe('human tasks through the API and the embedded engine', () => {
     expect(await handle.result()).toMatchObject({ outcome: 'rejected', comment: '材料不全' });
   });
 
+  it('N-3 a burst of submissions larger than the connection pool all complete', async () => {
+    const started = [];
+    for (let i = 0; i < 14; i++) started.push(await startApproval());
+    const results = await Promise.all(
+      started.map(({ taskId }) => as(w.worker1).post(`/tasks/${taskId}/submit`, { data: { decision: 'approve' } })),
+    );
+    expect(results.map((r) => r.status)).toEqual(started.map(() => 200));
+    await rt.idle?.();
+    for (const { handle } of started) expect((await handle.result()).outcome).toBe('approved');
+  });
+
   it('M-3 if the signal cannot be delivered the task is not completed', async () => {
     const { taskId, handle } = await startApproval();
     await handle.terminate('测试：流程被终止');

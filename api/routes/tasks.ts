@@ -25,7 +25,7 @@ import {
 } from '../../db/queries/tasks';
 import { getForm } from '../../forms/catalog';
 import { ApiError, errors } from '../errors';
-import { defineRoutes, type RouteContext } from '../http';
+import { defineRoutes, type RouteContext, type Services } from '../http';
 import { validate } from '../validation';
 
 const ORG_PATH = '^[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)*$';
@@ -93,6 +93,38 @@ function refuseActionNotAllowed(t: TaskRow, data: Record<string, unknown>): void
 function isWorkflowGone(err: unknown): boolean {
   const e = err as { name?: string; message?: string };
   return e?.name === 'WorkflowNotFoundError' || /not found|already completed|closed/i.test(e?.message ?? '');
+}
+
+/**
+ * A submission holds one pooled connection (its transaction, with the task row locked) while the
+ * signal needs another from the same pool (the embedded engine shares the database). At most half
+ * the pool may be inside submissions, so a burst of submissions can never hold every connection
+ * while each waits for one more.
+ */
+class Gate {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly max: number) {}
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    while (this.active >= this.max) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active++;
+    try {
+      return await fn();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+}
+const gates = new WeakMap<object, Gate>();
+function submitGate(db: Services['db']): Gate {
+  let g = gates.get(db);
+  if (!g) {
+    const poolMax = (db.client.config as { pool?: { max?: number } }).pool?.max ?? 10;
+    g = new Gate(Math.max(1, Math.floor(poolMax / 2)));
+    gates.set(db, g);
+  }
+  return g;
 }
 
 export const taskRoutes = defineRoutes([
@@ -205,19 +237,21 @@ export const taskRoutes = defineRoutes([
 
       let signalError: unknown;
       try {
-        const task = await db.transaction(async (trx) => {
-          const locked = await lockForCompletion(trx, db, actor, id);
-          if (!locked.ok) throw refuse(locked);
-          await markCompleted(trx, id, actor, data);
-          const submission: TaskSubmission = { taskId: id, data, completedBy: actor.userId };
-          try {
-            await client.getHandle(locked.task.workflow_id).signal(locked.task.signal_name, submission);
-          } catch (err) {
-            signalError = err;
-            throw err;
-          }
-          return locked.task;
-        });
+        const task = await submitGate(db).run(() =>
+          db.transaction(async (trx) => {
+            const locked = await lockForCompletion(trx, db, actor, id);
+            if (!locked.ok) throw refuse(locked);
+            await markCompleted(trx, id, actor, data);
+            const submission: TaskSubmission = { taskId: id, data, completedBy: actor.userId };
+            try {
+              await client.getHandle(locked.task.workflow_id).signal(locked.task.signal_name, submission);
+            } catch (err) {
+              signalError = err;
+              throw err;
+            }
+            return locked.task;
+          }),
+        );
         services.log.info({ taskId: id, workflowId: task.workflow_id, by: actor.userId }, 'task submitted');
         return { task: await getTaskForActor(db, actor, id) };
       } catch (err) {
