@@ -7,8 +7,10 @@ import { consoleRoutes } from './console';
 import { coverageRoutes } from './coverage';
 import { fileRoutes } from './files';
 import { healthRoutes } from './health';
+import { elementExtraRoutes } from './elements-extra';
 import { gridRoutes } from './grids';
 import { householdRoutes } from './households';
+import { importRoutes } from './imports';
 import { inboxRoutes } from './inbox';
 import { issueRoutes } from './issues';
 import { mailRoutes } from './mail';
@@ -28,6 +30,8 @@ export const allRoutes: RouteDef[] = [
   ...tagRoutes,
   ...coverageRoutes,
   ...gridRoutes,
+  ...importRoutes,
+  ...elementExtraRoutes,
   ...householdRoutes,
   ...buildingRoutes,
   ...taskRoutes,

@@ -461,7 +461,7 @@ async function nextGridLabel(trx: Knex.Transaction, community: CommunityRow): Pr
  */
 export async function splitGrid(db: Db, actor: Actor, input: { gridId: number; line: unknown; names?: string[] }): Promise<GridSaveResult> {
   const line = input.line as GeoJsonGeometry | undefined;
-  if (!line || line.type !== 'LineString') throw new GridInputError('请在地图上画一条穿过网格的分割线');
+  if (line?.type !== 'LineString') throw new GridInputError('请在地图上画一条穿过网格的分割线');
   return db.transaction(async (trx) => {
     const grid = (await trx('org_units')
       .where({ id: input.gridId, type: 'grid', active: true })
