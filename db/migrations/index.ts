@@ -17,9 +17,9 @@ import * as m20261124050200 from './20261124050200_issue_numbers';
 import * as m20261124050300 from './20261124050300_caught_mail';
 import * as m20261124060000 from './20261124060000_tags';
 import * as m20261124060100 from './20261124060100_tag_permissions_data';
+import * as m20261124060200 from './20261124060200_import_logs';
 import * as m20261124070000 from './20261124070000_console_files';
 import * as m20261124070100 from './20261124070100_workflow_console_permissions_data';
-import * as m20261124060200 from './20261124060200_import_logs';
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261124010000_orgs_users_audit': m20261124010000,
@@ -35,7 +35,7 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261124050300_caught_mail': m20261124050300,
   '20261124060000_tags': m20261124060000,
   '20261124060100_tag_permissions_data': m20261124060100,
+  '20261124060200_import_logs': m20261124060200,
   '20261124070000_console_files': m20261124070000,
   '20261124070100_workflow_console_permissions_data': m20261124070100,
-  '20261124060200_import_logs': m20261124060200,
 };
