@@ -275,4 +275,23 @@ describe('web shell in Chromium', { timeout: 60_000 }, () => {
     expect(await horizontalOverflow(page), 'the phone page fits a 320 px screen').toBeLessThanOrEqual(0);
     await ctx.close();
   });
+
+  it('M-6 mobile forced password change: the phone shows the change page first, then the work list', async () => {
+    await t.db('users').where({ username: 'parttime' }).update({ must_change_password: true });
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const page = await ctx.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${base}/m/login`);
+    await page.getByPlaceholder('请输入用户名').fill('parttime');
+    await page.getByPlaceholder('请输入密码').fill(PASSWORD);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByTestId('m-password').waitFor();
+    await page.getByPlaceholder('请输入原密码').fill(PASSWORD);
+    await page.getByPlaceholder('请输入新密码').fill('Dushanzi#2027');
+    await page.getByPlaceholder('请再次输入新密码').fill('Dushanzi#2027');
+    await page.screenshot({ path: '/tmp/shell-m-password.png' });
+    await page.getByRole('button', { name: '确认修改' }).click();
+    await page.getByTestId('m-work').waitFor();
+    await ctx.close();
+  });
 });

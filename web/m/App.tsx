@@ -5,6 +5,7 @@ import { lazy, Suspense, useEffect, useState } from 'react';
 import { navigate, useLocation } from '../shared/router';
 import LoginPage from './pages/login';
 import MePage from './pages/me';
+import PasswordPage from './pages/password';
 import WorkPage from './pages/work';
 import { useMobileSession } from './session';
 
@@ -29,8 +30,9 @@ export default function App() {
   useEffect(() => {
     if (loading) return;
     if (!me && !onLogin) navigate('/m/login', { replace: true });
-    if (me && onLogin) navigate('/m/', { replace: true });
-  }, [loading, me, onLogin]);
+    if (me?.mustChangePassword && pathname !== '/m/password') navigate('/m/password', { replace: true });
+    else if (me && onLogin) navigate('/m/', { replace: true });
+  }, [loading, me, onLogin, pathname]);
 
   if (loading)
     return (
@@ -39,6 +41,7 @@ export default function App() {
       </div>
     );
   if (!me) return onLogin ? <LoginPage session={session} /> : null;
+  if (pathname === '/m/password') return <PasswordPage session={session} />;
 
   const taskId = pathname.match(/^\/m\/tasks\/(\d+)/)?.[1];
   const active = pathname.startsWith('/m/me') ? '/m/me' : pathname.startsWith('/m/tasks') ? '/m/tasks' : '/m/';

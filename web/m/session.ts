@@ -26,8 +26,13 @@ export function useMobileSession() {
   useEffect(() => {
     installHttpHandlers({
       onSession: (ev) => {
+        if (ev.kind === 'passwordChangeRequired') {
+          setMe((m) => (m ? { ...m, mustChangePassword: true } : m));
+          navigate('/m/password', { replace: true });
+          return;
+        }
         setMe(null);
-        setNotice(ev.kind === 'expired' ? ev.message : `${ev.message}（请在电脑端修改密码后再登录）`);
+        setNotice((prev) => (ev.timedOut || !prev ? ev.message : prev));
         navigate('/m/login', { replace: true });
       },
     });

@@ -59,7 +59,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       onSession: (ev) => {
         if (ev.kind === 'expired') {
           setMe(null);
-          setNotice(ev.message);
+          // Parallel requests of the same click: the first says "timed out", the rest only "not logged in".
+          setNotice((prev) => (ev.timedOut || !prev ? ev.message : prev));
           if (!window.location.pathname.startsWith('/login')) navigate(loginUrl(), { replace: true });
         } else {
           setNotice(ev.message);

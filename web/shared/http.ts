@@ -22,7 +22,9 @@ export class ApiRequestError extends Error {
 }
 
 /** What the app must do after a response, whatever page asked. */
-export type SessionEvent = { kind: 'expired'; message: string } | { kind: 'passwordChangeRequired'; message: string };
+export type SessionEvent =
+  /** timedOut: the server said SESSION_EXPIRED (idle timeout), not just "not logged in". */
+  { kind: 'expired'; message: string; timedOut: boolean } | { kind: 'passwordChangeRequired'; message: string };
 
 export interface HttpHandlers {
   onSession?: (e: SessionEvent) => void;
@@ -109,7 +111,8 @@ export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DEL
   }
   const e = await toError(res);
   if (!opts.quiet && res.status === 401) {
-    handlers.onSession?.({ kind: 'expired', message: e.code === 'SESSION_EXPIRED' ? e.message : '请先登录' });
+    const timedOut = e.code === 'SESSION_EXPIRED';
+    handlers.onSession?.({ kind: 'expired', message: timedOut ? e.message : '请先登录', timedOut });
   } else if (e.code === 'PASSWORD_CHANGE_REQUIRED') {
     handlers.onSession?.({ kind: 'passwordChangeRequired', message: e.message });
   } else if (!opts.quiet) {

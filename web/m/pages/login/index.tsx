@@ -2,7 +2,6 @@
 import { Button, Form, Input } from 'antd-mobile';
 import { useState } from 'react';
 import { login } from '../../../shared/auth';
-import { navigate } from '../../../shared/router';
 import type { useMobileSession } from '../../session';
 
 interface Values {
@@ -18,13 +17,9 @@ export default function LoginPage({ session }: { session: ReturnType<typeof useM
     setBusy(true);
     setError(null);
     try {
-      const r = await login(v.username.trim(), v.password);
-      if (r.mustChangePassword) {
-        setError('首次登录需先修改密码，请在电脑端登录管理后台修改密码后再使用');
-        return;
-      }
+      await login(v.username.trim(), v.password);
+      // The shell routes on: to the work list, or to the forced password change.
       await session.reload();
-      navigate('/m/', { replace: true });
     } catch (e) {
       setError((e as Error).message);
     } finally {

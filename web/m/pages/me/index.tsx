@@ -27,6 +27,11 @@ export default function MePage({ session }: { session: ReturnType<typeof useMobi
         <List.Item extra={me?.org.name}>所属组织</List.Item>
         <List.Item extra={me?.roles.map((r) => r.name).join('、') || '—'}>角色</List.Item>
       </List>
+      <List className="m-card">
+        <List.Item clickable onClick={() => navigate('/m/password')}>
+          修改密码
+        </List.Item>
+      </List>
       <div style={{ padding: '24px 12px' }}>
         <Button block color="danger" fill="outline" onClick={onLogout}>
           退出登录
