@@ -216,6 +216,37 @@ describe('N-5 forced change of initial passwords', () => {
     expect((me.json as { mustChangePassword: boolean }).mustChangePassword).toBe(false);
   });
 
+  it('N-5 an administrator reset makes the password initial again, ends the sessions, is audited without the password; deactivation blocks login', async () => {
+    const victim = await srv.login('f_resident');
+    const admin = await srv.login('f_sysadmin');
+    const r = await admin.request('PATCH', `/users/${fx.users.f_resident}`, { password: 'Reset#Pass2026' });
+    expect(r.status).toBe(200);
+    expect(r.json).toMatchObject({ mustChangePassword: true });
+    expect((await victim.request('GET', '/auth/me')).status).toBe(401);
+    const again = srv.client();
+    expect(
+      (
+        (await again.request('POST', '/auth/login', { username: 'f_resident', password: 'Reset#Pass2026' })).json as {
+          mustChangePassword: boolean;
+        }
+      ).mustChangePassword,
+    ).toBe(true);
+    const row = (await t
+      .db('audit_log')
+      .where({ action: 'update', object_type: 'user', object_id: String(fx.users.f_resident) })
+      .orderBy('id', 'desc')
+      .first()) as {
+      username: string;
+      org_path: string;
+      detail: unknown;
+    };
+    expect(row).toMatchObject({ username: 'f_sysadmin', org_path: 'km.zt1.s1.c1' });
+    expect(JSON.stringify(row.detail)).not.toContain('Reset#Pass2026');
+    expect((await admin.request('PATCH', `/users/${fx.users.f_resident}`, { active: false })).status).toBe(200);
+    expect((await again.request('GET', '/auth/me')).status).toBe(401);
+    expect((await srv.client().request('POST', '/auth/login', { username: 'f_resident', password: 'Reset#Pass2026' })).status).toBe(401);
+  });
+
   it('N-5 a password change ends the other sessions of the account', async () => {
     const a = await srv.login('f_exclusive');
     const b = await srv.login('f_exclusive');
