@@ -12,6 +12,7 @@ import { gridRoutes } from './grids';
 import { householdRoutes } from './households';
 import { importRoutes } from './imports';
 import { inboxRoutes } from './inbox';
+import { issueTargetRoutes } from './issue-targets';
 import { issueRoutes } from './issues';
 import { mailRoutes } from './mail';
 import { orgRoutes } from './orgs';
@@ -39,5 +40,6 @@ export const allRoutes: RouteDef[] = [
   ...fileRoutes,
   ...inboxRoutes,
   ...issueRoutes,
+  ...issueTargetRoutes,
   ...mailRoutes,
 ];

@@ -105,6 +105,7 @@ const CASES: Record<string, Case> = {
   'GET /issue-categories': { kind: 'elsewhere', test: 'api/routes/issues.test.ts', mentions: "'/issue-categories'" },
   'GET /issue-categories/suggest': { kind: 'elsewhere', test: 'api/routes/issues.test.ts', mentions: '/issue-categories/suggest' },
   'PUT /issue-categories/:code': { kind: 'elsewhere', test: 'api/routes/issues.test.ts', mentions: '/issue-categories/CG09' },
+  'GET /issues/:issueNo/targets': { kind: 'elsewhere', test: 'api/routes/issue-targets.test.ts', mentions: '/targets' },
   'GET /mail-catcher': { kind: 'elsewhere', test: 'api/routes/issues.test.ts', mentions: "'/mail-catcher'" },
   'GET /mail-catcher/:id': { kind: 'elsewhere', test: 'api/routes/issues.test.ts', mentions: '/mail-catcher/999999' },
   // Workflow instances need a running engine; their scope (tasks' org paths) is tested there.
