@@ -3,12 +3,8 @@
  * test database, the built web app, and the system Chromium driven by playwright-core.
  * Screenshots land in /tmp/shell-*.png for a human look at the design (N-2).
  */
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app';
@@ -16,35 +12,9 @@ import { createActorResolver } from '../../api/auth/session';
 import { createLogger } from '../../api/logger';
 import { DEMO_PASSWORD, seedDemoAccounts } from '../../db/seed/accounts';
 import { createTestDb, type TestDb } from '../../db/testing/server';
+import { ensureWebBuilt } from './build';
 
-const webRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const repoRoot = path.resolve(webRoot, '..');
-const distIndex = path.join(webRoot, 'dist', 'index.html');
 const PASSWORD = DEMO_PASSWORD;
-
-/** Newest modification time of the web sources (dist and the tests themselves excluded). */
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (e.name === 'dist' || e.name === 'e2e' || e.name === 'node_modules') continue;
-    const p = path.join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestSource(p) : fs.statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/** One build per run, and only when web/dist is missing or older than the sources. */
-function ensureBuilt(): void {
-  if (fs.existsSync(distIndex) && fs.statSync(distIndex).mtimeMs >= newestSource(webRoot)) return;
-  execFileSync(
-    process.execPath,
-    [path.join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
-    {
-      cwd: repoRoot,
-      stdio: 'inherit',
-    },
-  );
-}
 
 const text = async (l: Locator) => (await l.textContent()) ?? '';
 /** Pixels by which the document is wider than the window (> 0: a sideways page scroll). */
@@ -56,7 +26,7 @@ let base: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  ensureBuilt();
+  ensureWebBuilt();
   t = await createTestDb();
   // The demo accounts `npm start` creates on top of the generated city (same function, same password).
   await seedDemoAccounts(t.db);
