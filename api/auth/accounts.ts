@@ -193,6 +193,25 @@ export async function createUserAccount(
   if (fields.length) throw errors.validation(fields);
   const org = orgs.get(input.orgId)!;
   const passwordHash = await hashPassword(input.password);
+  try {
+    return await insertAudited(db, actor, input, org, orgs, passwordHash, t, ip);
+  } catch (err) {
+    // Two administrators creating the same user name at once: the unique index decides.
+    if ((err as { code?: string }).code === '23505') throw errors.conflict('用户名已被使用，请换一个', 'username');
+    throw err;
+  }
+}
+
+async function insertAudited(
+  db: Db,
+  actor: Actor,
+  input: Required<Pick<UserInput, 'username' | 'displayName' | 'orgId' | 'roles' | 'password'>> & UserInput,
+  org: { id: number; path: string },
+  orgs: Map<number, { path: string }>,
+  passwordHash: string,
+  t: Date,
+  ip?: string,
+): Promise<number> {
   return db.transaction(async (trx) => {
     const id = await insertUser(trx, {
       username: input.username,
