@@ -6,7 +6,7 @@ import { type BuildingListItem, fetchBuildings } from '../api';
 
 const columns: TableColumnsType<BuildingListItem> = [
   { title: '楼栋名称', dataIndex: 'name', sorter: true, width: 180, render: (v: string, r) => <Link to={`/buildings/${r.id}`}>{v}</Link> },
-  { title: '类型', dataIndex: 'type', width: 100, render: (v?: string) => (v ? <Tag bordered={false}>{v}</Tag> : '—') },
+  { title: '类型', dataIndex: 'type', width: 100, render: (v?: string) => (v ? <Tag variant="filled">{v}</Tag> : '—') },
   { title: '地址', dataIndex: 'address', ellipsis: true },
   { title: '单元', dataIndex: 'units', width: 70 },
   { title: '层数', dataIndex: 'floors', width: 70 },

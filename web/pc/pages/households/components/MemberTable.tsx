@@ -14,7 +14,7 @@ export default function MemberTable({ members }: { members: ResidentListItem[] }
       width: 100,
       render: (v?: string) =>
         v ? (
-          <Tag bordered={false} color={v === '户主' || v === '本人' ? 'blue' : undefined}>
+          <Tag variant="filled" color={v === '户主' || v === '本人' ? 'blue' : undefined}>
             {v}
           </Tag>
         ) : (

@@ -37,7 +37,7 @@ export default function HouseholdDetailPage({ id }: { id: string }) {
           </Link>
           {h.headName ? `${h.headName} 户` : '居民户'}
           {h.tags?.map((t) => (
-            <Tag key={tagText(t)} bordered={false} style={{ marginLeft: 8 }}>
+            <Tag key={tagText(t)} variant="filled" style={{ marginLeft: 8 }}>
               {tagText(t)}
             </Tag>
           ))}

@@ -126,7 +126,7 @@ export default function ResidentDetailPage({ id }: { id: string }) {
           </Link>
           {r.name}
           {r.tags?.map((t) => (
-            <Tag key={tagText(t)} bordered={false} style={{ marginLeft: 8 }}>
+            <Tag key={tagText(t)} variant="filled" style={{ marginLeft: 8 }}>
               {tagText(t)}
             </Tag>
           ))}

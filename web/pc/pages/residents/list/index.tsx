@@ -23,7 +23,7 @@ const columns: TableColumnsType<ResidentListItem> = [
     title: '人户状态',
     dataIndex: 'registrationStatus',
     width: 96,
-    render: (v?: string) => (v ? <Tag bordered={false}>{v}</Tag> : '—'),
+    render: (v?: string) => (v ? <Tag variant="filled">{v}</Tag> : '—'),
   },
   { title: '所属网格', key: 'grid', ellipsis: true, render: (_: unknown, r) => r.gridName ?? r.grid?.name ?? '—' },
 ];

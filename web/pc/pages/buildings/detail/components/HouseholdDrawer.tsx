@@ -32,7 +32,7 @@ function HouseholdPane({ id }: { id: string }) {
       {h.tags?.length ? (
         <div style={{ marginBottom: 10 }}>
           {h.tags.map((t) => (
-            <Tag key={tagText(t)} bordered={false}>
+            <Tag key={tagText(t)} variant="filled">
               {tagText(t)}
             </Tag>
           ))}
@@ -54,7 +54,7 @@ export default function HouseholdDrawer({ room, where, onClose }: { room: FloorP
         room ? (
           <span>
             {where}
-            <Tag bordered={false} style={{ marginLeft: 10, background: roomColor(room.status), color: '#e1e6ec' }}>
+            <Tag variant="filled" style={{ marginLeft: 10, background: roomColor(room.status), color: '#e1e6ec' }}>
               {room.status ?? '未登记'}
             </Tag>
           </span>

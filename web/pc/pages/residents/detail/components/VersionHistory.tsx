@@ -1,5 +1,5 @@
 /** 版本记录: every saved version of a resident; pick one to see its before/after diff. */
-import { Empty, List, Segmented, Spin, Table, Tag, Typography } from 'antd';
+import { Empty, Segmented, Spin, Table, Tag, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { fetchResidentVersions, type ResidentVersion } from '../../api';
 import { labelOf } from '../../labels';
@@ -51,26 +51,24 @@ export default function VersionHistory({ residentId }: { residentId: string }) {
 
   return (
     <div className="versions" data-testid="version-history">
-      <List
-        className="versions-list"
-        size="small"
-        dataSource={versions}
-        renderItem={(v) => (
-          <List.Item
+      <div className="versions-list" role="listbox" aria-label="版本列表">
+        {versions.map((v) => (
+          <button
+            type="button"
+            key={v.version}
+            role="option"
+            aria-selected={v.version === current}
             className={v.version === current ? 'versions-item active' : 'versions-item'}
             onClick={() => setCurrent(v.version)}
-            style={{ cursor: 'pointer' }}
           >
-            <div>
-              <Typography.Text strong>第 {v.version} 版</Typography.Text>
-              <div className="versions-meta">
-                {when(v.changedAt)} · {who(v)}
-              </div>
-              {v.reason ? <div className="versions-meta">{v.reason}</div> : null}
-            </div>
-          </List.Item>
-        )}
-      />
+            <Typography.Text strong>第 {v.version} 版</Typography.Text>
+            <span className="versions-meta">
+              {when(v.changedAt)} · {who(v)}
+            </span>
+            {v.reason ? <span className="versions-meta">{v.reason}</span> : null}
+          </button>
+        ))}
+      </div>
       <div className="versions-diff">
         <div className="page-head">
           <Typography.Text>
@@ -112,7 +110,7 @@ export default function VersionHistory({ residentId }: { residentId: string }) {
               dataIndex: 'kind',
               width: 80,
               render: (k: FieldChange['kind']) => (
-                <Tag bordered={false} color={kindTag[k].color}>
+                <Tag variant="filled" color={kindTag[k].color}>
                   {kindTag[k].text}
                 </Tag>
               ),
