@@ -5,7 +5,7 @@
  * engine and on a Temporal cluster.
  *
  * The list reads the newest LIST_WINDOW executions that match what the client can filter itself
- * (search attributes, start time) and applies the rest here (type, status, scope, org, overdue,
+ * (status, search attributes, start time) and applies the rest here (type, status, scope, org, overdue,
  * deadline range, sort): one client call and one grouped tasks query per request, bounded whatever
  * the number of processes. Older matches are reported as `truncated` (narrow the filter).
  */
@@ -60,6 +60,8 @@ const STATE_QUERIES: Record<string, string> = {
   demoApproval: 'demoApproval.state',
   issueWorkflow: 'issue.state',
 };
+
+const CLOSED_STATUSES: WorkflowStatusName[] = ['COMPLETED', 'FAILED', 'CANCELLED', 'TERMINATED', 'CONTINUED_AS_NEW', 'TIMED_OUT'];
 
 const ISO_DATE = '^\\d{4}-\\d{2}-\\d{2}(T[0-9:.]+(Z|[+-]\\d{2}:?\\d{2})?)?$';
 const SORTS = ['startTime', 'closeTime', 'deadline', 'type', 'status', 'stage'] as const;
@@ -190,6 +192,11 @@ function statusMatches(s: WorkflowStatusName, want: string | undefined): boolean
 export async function listProcesses(db: RouteContext['services']['db'], wf: WorkflowClientLike, actor: Actor, q: ConsoleListQuery) {
   const now = appNow().getTime();
   const filter: ListFilter = { pageSize: 500 };
+  // Status goes to the client: the window must hold the oldest running process, however many
+  // closed ones came after it (closed executions pile up until retention removes them).
+  if (q.status === 'running') filter.status = 'RUNNING';
+  else if (q.status === 'closed') filter.status = CLOSED_STATUSES;
+  else if (q.status) filter.status = q.status as WorkflowStatusName;
   const sa: Record<string, unknown> = {};
   if (q.stage) sa.Stage = q.stage;
   if (q.bizId) sa.BizId = q.bizId;

@@ -226,11 +226,10 @@ export default function ListPage() {
     },
   ];
 
-  const statusCount = (s: string) =>
-    (data?.counts.byStatus ?? [])
-      .filter((x) => (s === 'running' ? x.status === 'RUNNING' : x.status !== 'RUNNING'))
-      .reduce((n, x) => n + x.count, 0);
-  const allStatus = (data?.counts.byStatus ?? []).reduce((n, x) => n + x.count, 0);
+  /** The list holds one status choice at a time, so only the chosen segment carries a count. */
+  const shown = (data?.counts.byStatus ?? []).reduce((n, x) => n + x.count, 0);
+  const badge = (v: string) =>
+    (filter.status ?? 'all') === v ? <Badge count={shown} showZero size="small" color="#3b5f86" overflowCount={9999} /> : null;
   const typeTotal = (data?.counts.byType ?? []).reduce((n, x) => n + x.count, 0);
 
   return (
@@ -332,27 +331,15 @@ export default function ListPage() {
             options={[
               {
                 value: 'running',
-                label: (
-                  <span>
-                    运行中 <Badge count={statusCount('running')} showZero size="small" color="#3b5f86" overflowCount={9999} />
-                  </span>
-                ),
+                label: <span>运行中 {badge('running')}</span>,
               },
               {
                 value: 'closed',
-                label: (
-                  <span>
-                    已结束 <Badge count={statusCount('closed')} showZero size="small" color="#3a424d" overflowCount={9999} />
-                  </span>
-                ),
+                label: <span>已结束 {badge('closed')}</span>,
               },
               {
                 value: 'all',
-                label: (
-                  <span>
-                    全部 <Badge count={allStatus} showZero size="small" color="#3a424d" overflowCount={9999} />
-                  </span>
-                ),
+                label: <span>全部 {badge('all')}</span>,
               },
             ]}
           />
