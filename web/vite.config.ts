@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -27,10 +27,25 @@ const vendorGroups = [
   { name: 'antd', test: /node_modules[\\/](antd|@ant-design|@rc-component|rc-[a-z-]+|dayjs)[\\/]/, priority: 20 },
 ];
 
+/**
+ * Dev server only: each area is its own single-page app, so a deep link such as /m/tasks/3 must
+ * get that area's index.html (api/app.ts does the same for the built files).
+ */
+const areaFallback: Plugin = {
+  name: 'area-fallback',
+  configureServer(server) {
+    server.middlewares.use((req, _res, next) => {
+      const area = req.url?.match(/^\/(m|console|screen)(\/[^.?]*)?(\?.*)?$/)?.[1];
+      if (area && req.headers.accept?.includes('text/html')) req.url = `/${area}/index.html`;
+      next();
+    });
+  },
+};
+
 export default defineConfig({
   root,
   base: '/',
-  plugins: [react()],
+  plugins: [react(), areaFallback],
   server: { proxy: { '/api': 'http://localhost:3000' } },
   build: {
     outDir: 'dist',
