@@ -38,6 +38,12 @@ export const createDemoActivities = (log: DemoActivityLog = { calls: [] }, opts:
     await new Promise((r) => setTimeout(r, Number(process.env.DEMO_SLOW_MS ?? 0)));
     return label;
   },
+  /** Never finishes on its own: start-to-close timeouts cut it off. */
+  async hang(): Promise<string> {
+    log.calls.push({ name: 'hang', attempt: attemptOf() });
+    await new Promise((r) => setTimeout(r, 60_000).unref());
+    return 'late';
+  },
   /** Heartbeats until cancelled (or `rounds` heartbeats passed). */
   async longRunning(rounds: number): Promise<string> {
     log.calls.push({ name: 'longRunning', attempt: attemptOf() });

@@ -313,7 +313,7 @@ async function failAttempt(
  */
 export async function expireActivities(engine: Engine, limit = 100): Promise<number> {
   const now = engine.now();
-  return engine.db.transaction(async (trx) => {
+  const n = await engine.db.transaction(async (trx) => {
     const rows = (await trx('wf_activities')
       .where((qb) => qb.where('lease_until', '<=', now).orWhere('schedule_to_close_at', '<=', now))
       .limit(limit)
@@ -346,9 +346,10 @@ export async function expireActivities(engine: Engine, limit = 100): Promise<num
         await failAttempt(engine, trx, row, failure, now.getTime(), true);
       }
     }
-    if (rows.length > 0) engine.events.emit('work');
     return rows.length;
   });
+  if (n > 0) engine.events.emit('work');
+  return n;
 }
 
 /** Moves due timers into their workflows' inboxes, earliest first. */

@@ -5,10 +5,14 @@
  */
 import { fileURLToPath } from 'node:url';
 import { WorkflowFailedError } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoActivities, type DemoActivityLog } from '../activities/demo';
 import { createTestDb, type TestDb } from '../db/testing/server';
+import { Sm4PayloadCodec } from '../temporal-config/codec';
 import { approveSignal, statusQuery } from '../workflows/demo';
+import { workflowBundle } from './bundle';
+import { proto } from './proto';
 import { createTestEnv, type TestEnv } from './testing';
 
 const workflowsPath = fileURLToPath(new URL('../workflows/demo/index.ts', import.meta.url));
@@ -92,6 +96,13 @@ describe('embedded engine: activities', () => {
     expect((await h.describe()).status.name).toBe('FAILED');
   });
 
+  it('start-to-close timeout: a hanging activity times out twice, the workflow sees a TimeoutFailure', async () => {
+    const h = await env.client.start('timesOut', { workflowId: 'timeout-1', taskQueue: env.taskQueue });
+    await env.sleep('10 seconds', { waitForActivities: false });
+    expect(await h.result()).toBe('失败: Activity task timed out / TimeoutFailure');
+    expect(log.calls.filter((c) => c.name === 'hang')).toHaveLength(2);
+  });
+
   it('a workflow cancels its running activity (heartbeats carry the cancellation)', async () => {
     const h = await env.client.start('cancelsActivity', { workflowId: 'cancel-act-1', taskQueue: env.taskQueue });
     await env.sleep('1 second', { waitForActivities: false });
@@ -100,6 +111,33 @@ describe('embedded engine: activities', () => {
     expect(types).toContain(15); // ActivityTaskCancelRequested
     expect(types).toContain(16); // ActivityTaskCanceled
   });
+});
+
+describe('embedded engine: SM4 payload codec', () => {
+  it('history holds no plain ID number; results and replay go through the same codec', async () => {
+    const codec = new Sm4PayloadCodec({ key: Buffer.alloc(16, 7) });
+    const t2 = await createTestDb();
+    const env2 = await createTestEnv({ db: t2.db, workflowsPath, activities: createDemoActivities(), payloadCodecs: [codec] });
+    try {
+      const idNumber = '65020319800101123X';
+      const h = await env2.client.start('twoActivities', { workflowId: 'codec-1', taskQueue: env2.taskQueue, args: [idNumber] });
+      expect(await h.result()).toBe(`你好, ${idNumber}`.toUpperCase());
+      const history = await h.fetchHistory();
+      const raw = Buffer.from(proto.temporal.api.history.v1.History.encode(history).finish()).toString('latin1');
+      expect(raw).not.toContain(idNumber);
+      expect(raw).not.toContain('65020319800101123');
+      const rows = await t2.db('wf_history').select('data');
+      expect(rows.some((r: { data: Buffer }) => r.data.toString('latin1').includes(idNumber))).toBe(false);
+      await Worker.runReplayHistory(
+        { workflowBundle: await workflowBundle(workflowsPath), dataConverter: { payloadCodecs: [codec] } },
+        history,
+        'codec-1',
+      );
+    } finally {
+      await env2.shutdown();
+      await t2.drop();
+    }
+  }, 60_000);
 });
 
 describe('embedded engine: workflow features', () => {

@@ -406,7 +406,6 @@ export class Engine {
           next_run_at: new Date(now),
           schedule_to_close_at: options.scheduleToCloseMs ? new Date(now + options.scheduleToCloseMs) : null,
         });
-        this.events.emit('work');
         return false;
       }
       case 'cancelActivity': {
@@ -583,13 +582,11 @@ export class Engine {
           : undefined,
         header: a.header ?? undefined,
       });
-      this.events.emit('work');
       return;
     }
     await trx('wf_executions').where({ run_id: row.run_id }).update(update);
     await this.notifyParent(trx, row, event, now);
     await this.closeChildren(trx, row);
-    this.events.emit('closed');
   }
 
   /** The parent learns of its child's end through a Child* event in its inbox. */
@@ -669,7 +666,7 @@ export class Engine {
       if (!e.eventTime) e.eventTime = ts(now);
       return { run_id: row.run_id, event_id: next - 1, event_type: EventType[e.eventType ?? 0], data: encodeEvent(e) };
     });
-    await trx.batchInsert('wf_history', rows, 500);
+    await trx('wf_history').insert(rows);
     await trx('wf_executions').where({ run_id: row.run_id }).update({ next_event_id: next });
     await this.closeRun(trx, { ...row, next_event_id: next }, term, now);
     this.evict(row.run_id);

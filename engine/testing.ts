@@ -34,7 +34,7 @@ export async function createTestEnv(opts: TestEnvOptions) {
   });
   await engine.ready();
   const taskQueue = opts.taskQueue ?? 'test';
-  const worker = new EmbeddedWorker(engine, { taskQueue, activities: opts.activities, pollIntervalMs: 10 });
+  const worker = new EmbeddedWorker(engine, { taskQueue, activities: opts.activities, pollIntervalMs: 10, shutdownGraceMs: 1000 });
   const running = worker.run();
   const client = new EmbeddedWorkflowClient(engine);
   const db = opts.db;
@@ -48,11 +48,13 @@ export async function createTestEnv(opts: TestEnvOptions) {
         `SELECT (SELECT count(*) FROM wf_executions WHERE wft_pending AND status = 'running' AND wft_ready_at <= :at)
               + (SELECT count(*) FROM wf_timers WHERE fire_at <= :at)
               + (SELECT count(*) FROM wf_activities WHERE claimed_by IS NULL AND next_run_at <= :at AND NOT cancel_requested)
-              + (SELECT count(*) FROM wf_activities WHERE lease_until <= :at OR schedule_to_close_at <= :at) AS n`,
-        { at },
+              + (SELECT count(*) FROM wf_activities WHERE lease_until <= :at OR schedule_to_close_at <= :at)
+              + (SELECT count(*) FROM wf_activities WHERE :withActivities AND claimed_by IS NOT NULL AND lease_until > :at) AS n`,
+        { at, withActivities },
       )
     ).rows as { n: number }[];
-    return Number(n) + (withActivities ? worker.activitiesInFlight : 0);
+    // Attempts still running but no longer holding their task (timed out) do not count.
+    return Number(n);
   }
 
   /** Resolves once nothing is runnable at the current virtual time. */
@@ -60,6 +62,7 @@ export async function createTestEnv(opts: TestEnvOptions) {
     let quiet = 0;
     for (let i = 0; i < 20_000 && quiet < 2; i++) {
       engine.events.emit('work');
+      engine.events.emit('time');
       quiet = (await busy(withActivities)) === 0 ? quiet + 1 : 0;
       await new Promise((r) => setTimeout(r, quiet > 0 ? 5 : 2));
     }

@@ -102,4 +102,6 @@ export interface WorkerOptions {
   maxConcurrentActivities?: number;
   /** Idle polling interval; in-process starts and signals wake the worker at once. */
   pollIntervalMs?: number;
+  /** How long shutdown() waits for running activities (default 10 s). */
+  shutdownGraceMs?: number;
 }

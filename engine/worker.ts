@@ -14,8 +14,12 @@ export class EmbeddedWorker {
   private inflight = new Set<Promise<void>>();
   private readonly workerId: string;
   private readonly waiters = new Set<() => void>();
+  private readonly timeWaiters = new Set<() => void>();
   private readonly wakeUp = () => {
     for (const w of [...this.waiters]) w();
+  };
+  private readonly wakeTime = () => {
+    for (const w of [...this.timeWaiters]) w();
   };
 
   constructor(
@@ -31,15 +35,20 @@ export class EmbeddedWorker {
     this.running = true;
     const onWork = () => this.wakeUp();
     this.engine.events.on('work', onWork);
+    this.engine.events.on('time', this.wakeTime);
     const wftLoops = this.engine.embedded ? 1 : (this.options.maxConcurrentWorkflowTasks ?? 4);
     const loops = [
       ...Array.from({ length: wftLoops }, () => this.loop(() => this.engine.processWorkflowTask(this.options.taskQueue))),
       this.loop(() => this.pollActivities()),
-      this.loop(async () => (await fireDueTimers(this.engine)) + (await expireActivities(this.engine)) > 0),
+      // Timers and leases are due by the clock, not by events: polled (or woken by a clock jump).
+      this.loop(async () => (await fireDueTimers(this.engine)) + (await expireActivities(this.engine)) > 0, 'time'),
     ];
     this.stopped = Promise.all(loops).then(async () => {
-      await Promise.allSettled([...this.inflight]);
+      // Activities get a grace period to finish; abandoned ones are retried elsewhere after their lease.
+      const grace = new Promise((r) => setTimeout(r, this.options.shutdownGraceMs ?? 10_000).unref());
+      await Promise.race([Promise.allSettled([...this.inflight]), grace]);
       this.engine.events.off('work', onWork);
+      this.engine.events.off('time', this.wakeTime);
     });
     return this.stopped;
   }
@@ -47,6 +56,7 @@ export class EmbeddedWorker {
   async shutdown(): Promise<void> {
     this.running = false;
     this.wakeUp();
+    this.wakeTime();
     await this.stopped;
   }
 
@@ -54,7 +64,7 @@ export class EmbeddedWorker {
     return this.inflight.size;
   }
 
-  private async loop(step: () => Promise<boolean>): Promise<void> {
+  private async loop(step: () => Promise<boolean>, wakeOn: 'work' | 'time' = 'work'): Promise<void> {
     while (this.running) {
       let busy = false;
       try {
@@ -63,19 +73,19 @@ export class EmbeddedWorker {
         if (!this.running) break;
         console.error('嵌入式工作流引擎轮询出错', err);
       }
-      if (!busy) await this.idle();
+      if (!busy) await this.idle(wakeOn === 'work' ? this.waiters : this.timeWaiters);
     }
   }
 
-  private idle(): Promise<void> {
+  private idle(waiters: Set<() => void>): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(t);
-        this.waiters.delete(done);
+        waiters.delete(done);
         resolve();
       };
       const t = setTimeout(done, this.options.pollIntervalMs ?? 100);
-      this.waiters.add(done);
+      waiters.add(done);
     });
   }
 

@@ -136,3 +136,17 @@ export async function slowSteps(label: string): Promise<string> {
   const b = await slow(`${label}-2`);
   return `${a}+${b}`;
 }
+
+const { hang } = proxyActivities<DemoActivities>({
+  startToCloseTimeout: '2 seconds',
+  retry: { maximumAttempts: 2, initialInterval: '1 second' },
+});
+
+/** An activity that never answers: two attempts time out, the workflow sees the timeout. */
+export async function timesOut(): Promise<string> {
+  try {
+    return await hang();
+  } catch (err) {
+    return `失败: ${(err as Error).message} / ${((err as Error).cause as Error | undefined)?.name}`;
+  }
+}
