@@ -131,6 +131,17 @@ describe('N-5 login, lockout, sessions', () => {
     expect(actions.at(-1)).toBe('login');
   });
 
+  it('N-5 lockout holds under concurrent guessing: 12 parallel wrong passwords lock the account, none slips through', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => srv.client().request('POST', '/auth/login', { username: 'f_city', password: `Guess#${i}xyz` })),
+    );
+    expect(results.every((r) => r.status === 401 || r.status === 423)).toBe(true);
+    expect(results.some((r) => r.status === 423)).toBe(true);
+    expect((await srv.client().request('POST', '/auth/login', { username: 'f_city', password: FIXTURE_PASSWORD })).status).toBe(423);
+    advance(16 * 60_000);
+    expect((await srv.client().request('POST', '/auth/login', { username: 'f_city', password: FIXTURE_PASSWORD })).status).toBe(200);
+  });
+
   it('N-5 sec_admin unlocks a locked account; sys_admin may not', async () => {
     const c = srv.client();
     for (let i = 0; i < 5; i++) await c.request('POST', '/auth/login', { username: 'f_supervisor', password: 'Bad#pass0' });
