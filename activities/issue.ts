@@ -5,7 +5,8 @@
  */
 import type { Db } from '../db/connection';
 import { listCalendarOverrides } from '../db/queries/calendar';
-import { emailsOfRole, findOrgUnit, recordIssueStep, saveIssueDocument } from '../db/queries/issues';
+import { applyIssueStep, emailsOfRole, findOrgUnit, type IssueProjection, saveIssueDocument } from '../db/queries/issues';
+import { closeTaskRow, insertTask } from '../db/queries/tasks';
 import type { IssueState, OrgRef } from '../workflows/issue-messages';
 import { noticeAcknowledged, taskSubmitted } from '../workflows/issue-messages';
 import { createWorkCalendar, endOfCstDay, nthWorkingDayAfter } from './calendar/working-days';
@@ -27,6 +28,35 @@ export interface IssueActivityDeps {
 }
 
 const ISSUE_FORM = (kind: IssueTaskKind) => `issue.${kind}`;
+
+/** One inbox task the workflow opens (see workflows/issue.ts openTask). */
+export interface IssueTaskRequest {
+  kind: IssueTaskKind;
+  title: string;
+  allowedActions: string[];
+  candidateRole?: string;
+  candidateOrgPath?: string;
+  assigneeUserId?: number;
+  orgPath: string;
+  dueAt?: string;
+  data: Record<string, unknown>;
+}
+
+function projectionOf(s: IssueState): IssueProjection {
+  return {
+    step: s.step,
+    complexity: s.complexity,
+    holderOrgId: s.holder.id,
+    handlingDeadline: s.handlingDeadline ?? null,
+    extensionWorkingDays: s.extensionWorkingDays,
+    supervisionLevel: s.supervisionLevel,
+    returnCount: s.returnCount,
+    marks: s.marks,
+    dispatches: s.dispatches,
+    internalRating: s.internalRating?.stars ?? null,
+    externalRating: s.externalRating?.stars ?? null,
+  };
+}
 
 export function createIssueActivities({ db, now = () => new Date(), mailer }: IssueActivityDeps) {
   const tasks = createTasksActivities(db);
@@ -57,75 +87,56 @@ export function createIssueActivities({ db, now = () => new Date(), mailer }: Is
       return { at: at.toISOString(), msUntil: Math.max(0, at.getTime() - t.getTime()) };
     },
 
-    async openIssueTask(input: {
+    /**
+     * One step of the workflow, in one transaction: close the tasks it retired, open the tasks it
+     * created (ids returned in order), append its timeline rows and write the issues row. Keys are
+     * derived from the workflow's own key, so a retry changes nothing twice.
+     */
+    async advanceIssue(input: {
       key: string;
       workflowId: string;
       issueNo: string;
-      title: string;
-      kind: IssueTaskKind;
-      allowedActions: string[];
-      candidateRole?: string;
-      candidateOrgPath?: string;
-      assigneeUserId?: number;
-      orgPath: string;
-      dueAt?: string;
-      data: Record<string, unknown>;
-    }): Promise<number> {
-      const r = await tasks.createTask({
-        idempotencyKey: input.key,
-        signalName: taskSubmitted.name,
-        formKey: ISSUE_FORM(input.kind),
-        title: `${input.title}（${input.issueNo}）`,
-        bizType: 'issue',
-        bizId: input.issueNo,
-        data: { ...input.data, kind: input.kind, allowedActions: input.allowedActions },
-        assigneeUserId: input.assigneeUserId,
-        candidateRole: input.candidateRole,
-        candidateOrgPath: input.candidateOrgPath,
-        orgPath: input.orgPath,
-        dueAt: input.dueAt,
-      });
-      return r.taskId;
-    },
-
-    async closeIssueTasks(input: { taskIds: number[]; reason: string }): Promise<void> {
-      for (const id of input.taskIds) await tasks.closeTask(id, 'cancelled', input.reason);
-    },
-
-    async recordIssueStep(input: {
-      key: string;
-      issueNo: string;
-      step: string;
-      action: string;
-      actor: { userId: number };
-      detail: Record<string, unknown>;
+      records: { action: string; actor: { userId: number }; detail: Record<string, unknown>; step: string }[];
+      opens: IssueTaskRequest[];
+      closes: { taskIds: number[]; reason: string }[];
       snapshot: IssueState;
-    }): Promise<void> {
-      const s = input.snapshot;
-      await recordIssueStep(
-        db,
-        {
-          key: input.key,
-          issueNo: input.issueNo,
-          step: input.step,
-          action: input.action,
-          actorUserId: input.actor.userId || null,
-          detail: input.detail,
-        },
-        {
-          step: s.step,
-          complexity: s.complexity,
-          holderOrgId: s.holder.id,
-          handlingDeadline: s.handlingDeadline ?? null,
-          extensionWorkingDays: s.extensionWorkingDays,
-          supervisionLevel: s.supervisionLevel,
-          returnCount: s.returnCount,
-          marks: s.marks,
-          dispatches: s.dispatches,
-          internalRating: s.internalRating?.stars ?? null,
-          externalRating: s.externalRating?.stars ?? null,
-        },
-      );
+    }): Promise<number[]> {
+      return db.transaction(async (trx) => {
+        for (const c of input.closes) for (const id of c.taskIds) await closeTaskRow(trx, { id }, 'cancelled', c.reason);
+        const ids: number[] = [];
+        for (const [i, o] of input.opens.entries()) {
+          const r = await insertTask(trx, {
+            idempotencyKey: `${input.key}:t${i}`,
+            workflowId: input.workflowId,
+            signalName: taskSubmitted.name,
+            formKey: ISSUE_FORM(o.kind),
+            title: `${o.title}（${input.issueNo}）`,
+            bizType: 'issue',
+            bizId: input.issueNo,
+            data: { ...o.data, kind: o.kind, allowedActions: o.allowedActions },
+            assigneeUserId: o.assigneeUserId ?? null,
+            candidateRole: o.candidateRole ?? null,
+            candidateOrgPath: o.candidateOrgPath ?? null,
+            orgPath: o.orgPath,
+            dueAt: o.dueAt ?? null,
+          });
+          ids.push(r.id);
+        }
+        await applyIssueStep(
+          trx,
+          input.issueNo,
+          input.records.map((r, i) => ({
+            key: `${input.key}:r${i}`,
+            issueNo: input.issueNo,
+            step: r.step,
+            action: r.action,
+            actorUserId: r.actor.userId || null,
+            detail: r.detail,
+          })),
+          projectionOf({ ...input.snapshot }),
+        );
+        return ids;
+      });
     },
 
     /** An org unit of the expected type (and under a path, for 二次调度), or null. */

@@ -9,7 +9,7 @@
  * no I/O — time only through timers, everything else through activities.
  */
 import { condition, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { IssueActivities, IssueTaskKind } from '../activities/issue';
+import type { IssueActivities, IssueTaskKind, IssueTaskRequest } from '../activities/issue';
 import type { TaskSubmission } from '../activities/tasks';
 import { SA } from '../temporal-config/search-attributes';
 import {
@@ -93,55 +93,79 @@ export async function issueWorkflow(input: IssueInput): Promise<IssueState> {
       ...(state.handlingDeadline ? [{ key: SA.DeadlineAt, value: new Date(Date.parse(state.handlingDeadline)) }] : []),
     ]);
 
-  const record = (action: string, actor: ActorRef, detail: Record<string, unknown> = {}, step: IssueStep = state.step) => {
+  // ----- writes: queued during a step, applied in one activity (one transaction) ---------------
+
+  type StepRecord = { action: string; actor: ActorRef; detail: Record<string, unknown>; step: IssueStep };
+  type TaskOpen = { req: IssueTaskRequest; kind: IssueTaskKind; allowedActions: string[]; dispatchIndex?: number };
+  const pendingOpens: TaskOpen[] = [];
+  const pendingCloses: { taskIds: number[]; reason: string }[] = [];
+
+  /**
+   * Applies the queued task opens and closes together with the step records, in one activity: the
+   * issues row, its timeline and its inbox tasks change in one transaction, and a step costs one
+   * activity however many tasks it opens.
+   */
+  async function flush(records: StepRecord[] = []): Promise<void> {
+    const opens = pendingOpens.splice(0);
+    const closes = pendingCloses.splice(0);
+    if (opens.length === 0 && closes.length === 0 && records.length === 0) return;
     publishSearchAttributes();
-    return acts.recordIssueStep({
+    const ids = await acts.advanceIssue({
       key: nextKey(),
+      workflowId,
       issueNo: input.issueNo,
-      step,
-      action,
-      actor,
-      detail,
+      records,
+      opens: opens.map((o) => o.req),
+      closes,
       snapshot: { ...state, openTaskIds: [...openTasks.keys()] },
     });
-  };
+    opens.forEach((o, i) => {
+      openTasks.set(ids[i], { id: ids[i], kind: o.kind, allowedActions: o.allowedActions, dispatchIndex: o.dispatchIndex });
+      if (o.dispatchIndex !== undefined) state.dispatches[o.dispatchIndex].taskId = ids[i];
+    });
+  }
 
+  const record = (action: string, actor: ActorRef, detail: Record<string, unknown> = {}, step: IssueStep = state.step) =>
+    flush([{ action, actor, detail, step }]);
+
+  /** Queues an inbox task for the next flush. */
   async function openTask(
     kind: IssueTaskKind,
     to: { role?: string; org?: OrgRef; userId?: number },
     allowedActions: string[],
     extra: { dueAt?: string; dispatchIndex?: number; note?: string } = {},
   ) {
-    const id = await acts.openIssueTask({
-      key: nextKey(),
-      workflowId,
-      issueNo: input.issueNo,
-      title: input.title,
+    pendingOpens.push({
       kind,
       allowedActions,
-      candidateRole: to.userId === undefined ? to.role : undefined,
-      candidateOrgPath: to.userId === undefined ? to.org?.path : undefined,
-      assigneeUserId: to.userId,
-      orgPath: input.grid.path,
-      dueAt: extra.dueAt,
-      data: {
-        step: state.step,
-        holder: state.holder,
-        dispatch: extra.dispatchIndex === undefined ? undefined : state.dispatches[extra.dispatchIndex],
-        note: extra.note,
-        complexity: state.complexity,
-        deadline: state.handlingDeadline,
+      dispatchIndex: extra.dispatchIndex,
+      req: {
+        kind,
+        title: input.title,
+        allowedActions,
+        candidateRole: to.userId === undefined ? to.role : undefined,
+        candidateOrgPath: to.userId === undefined ? to.org?.path : undefined,
+        assigneeUserId: to.userId,
+        orgPath: input.grid.path,
+        dueAt: extra.dueAt,
+        data: {
+          step: state.step,
+          holder: state.holder,
+          dispatch: extra.dispatchIndex === undefined ? undefined : { ...state.dispatches[extra.dispatchIndex] },
+          note: extra.note,
+          complexity: state.complexity,
+          deadline: state.handlingDeadline,
+        },
       },
     });
-    openTasks.set(id, { id, kind, allowedActions, dispatchIndex: extra.dispatchIndex });
-    if (extra.dispatchIndex !== undefined) state.dispatches[extra.dispatchIndex].taskId = id;
   }
 
+  /** Takes tasks out of the open set now; their rows are closed at the next flush. */
   async function closeTasks(reason: string, which: (t: OpenTask) => boolean = () => true) {
     const ids = [...openTasks.values()].filter(which).map((t) => t.id);
     if (ids.length === 0) return;
     for (const id of ids) openTasks.delete(id);
-    await acts.closeIssueTasks({ taskIds: ids, reason });
+    pendingCloses.push({ taskIds: ids, reason });
   }
 
   // ----- entering steps -----------------------------------------------------------------------
@@ -543,7 +567,7 @@ export async function issueWorkflow(input: IssueInput): Promise<IssueState> {
     }
     openTasks.delete(task.id);
     await act(task, s);
-    for (const n of noted.splice(0)) await record(n.action, n.actor, n.detail, n.step);
+    await flush(noted.splice(0));
   }
   await closeTasks(state.step === 'invalid' ? '问题已认定为无效件' : '问题已归档');
   await record(state.step, SYSTEM, {});

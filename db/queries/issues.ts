@@ -31,10 +31,20 @@ export interface IssueProjection {
  * Appends one timeline row (once per idempotency key) and updates the issue's projection, in one
  * transaction. Returns false when the key was already recorded (a retried activity).
  */
-export async function recordIssueStep(db: Db, s: IssueStepInput, p: IssueProjection): Promise<boolean> {
-  return db.transaction(async (trx) => {
-    const issue = await trx('issues').select('id').where({ issue_no: s.issueNo }).forUpdate().first();
-    if (!issue) throw new Error(`issue ${s.issueNo} not found`);
+/**
+ * Inside the caller's transaction: appends the timeline rows (each once per idempotency key) and
+ * writes the projection. Returns false when the rows were already recorded (a retried activity).
+ */
+export async function applyIssueStep(
+  trx: Knex.Transaction,
+  issueNo: string,
+  steps: IssueStepInput[],
+  p: IssueProjection,
+): Promise<boolean> {
+  const issue = await trx('issues').select('id').where({ issue_no: issueNo }).forUpdate().first();
+  if (!issue) throw new Error(`issue ${issueNo} not found`);
+  let fresh = steps.length === 0;
+  for (const s of steps) {
     const actor = s.actorUserId ? await trx('users').select('display_name').where({ id: s.actorUserId }).first() : undefined;
     const inserted = await trx('issue_steps')
       .insert({
@@ -49,27 +59,28 @@ export async function recordIssueStep(db: Db, s: IssueStepInput, p: IssueProject
       .onConflict('idempotency_key')
       .ignore()
       .returning('id');
-    if (inserted.length === 0) return false;
-    const final = p.step === 'archived' || p.step === 'invalid';
-    await trx('issues')
-      .where({ id: issue.id })
-      .update({
-        step: p.step,
-        complexity: p.complexity,
-        holder_org_id: p.holderOrgId,
-        handling_deadline: p.handlingDeadline,
-        extension_working_days: p.extensionWorkingDays,
-        supervision_level: p.supervisionLevel,
-        return_count: p.returnCount,
-        marks: JSON.stringify(p.marks),
-        dispatches: JSON.stringify(p.dispatches),
-        internal_rating: p.internalRating,
-        external_rating: p.externalRating,
-        updated_at: trx.fn.now(),
-        closed_at: final ? trx.raw('coalesce(closed_at, now())') : null,
-      });
-    return true;
-  });
+    if (inserted.length > 0) fresh = true;
+  }
+  if (!fresh) return false;
+  const final = p.step === 'archived' || p.step === 'invalid';
+  await trx('issues')
+    .where({ id: issue.id })
+    .update({
+      step: p.step,
+      complexity: p.complexity,
+      holder_org_id: p.holderOrgId,
+      handling_deadline: p.handlingDeadline,
+      extension_working_days: p.extensionWorkingDays,
+      supervision_level: p.supervisionLevel,
+      return_count: p.returnCount,
+      marks: JSON.stringify(p.marks),
+      dispatches: JSON.stringify(p.dispatches),
+      internal_rating: p.internalRating,
+      external_rating: p.externalRating,
+      updated_at: trx.fn.now(),
+      closed_at: final ? trx.raw('coalesce(closed_at, now())') : null,
+    });
+  return true;
 }
 
 export async function saveIssueDocument(
