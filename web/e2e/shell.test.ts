@@ -1,6 +1,7 @@
 /**
  * Browser test of the web shell: the real API (createApp + real session resolver) on a cloned
  * test database, the built web app, and the system Chromium driven by playwright-core.
+ * web/dist is built once per run by the vitest global setup (web/e2e/global-setup.ts → web/build.ts).
  * Screenshots land in /tmp/shell-*.png for a human look at the design (N-2).
  */
 import type { Server } from 'node:http';
@@ -12,7 +13,6 @@ import { createActorResolver } from '../../api/auth/session';
 import { createLogger } from '../../api/logger';
 import { DEMO_PASSWORD, seedDemoAccounts } from '../../db/seed/accounts';
 import { createTestDb, type TestDb } from '../../db/testing/server';
-import { ensureWebBuilt } from './build';
 
 const PASSWORD = DEMO_PASSWORD;
 
@@ -26,7 +26,6 @@ let base: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  ensureWebBuilt();
   t = await createTestDb();
   // The demo accounts `npm start` creates on top of the generated city (same function, same password).
   await seedDemoAccounts(t.db);
@@ -72,12 +71,15 @@ async function buildingWithHouseholds(username: string): Promise<{ id: number; n
   return r.rows[0];
 }
 
-describe('web shell in Chromium', { timeout: 60_000 }, () => {
+describe('web shell in Chromium', { timeout: 120_000 }, () => {
   it('N-5 wrong password: the login page shows the Chinese reason and stays on the login page', async () => {
     const page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
-    page.setDefaultTimeout(15_000);
+    // The first page of the run also warms the browser's cache of the big vendor chunks.
+    page.setDefaultTimeout(30_000);
+    page.setDefaultTimeout(30_000);
     await page.goto(`${base}/residents`);
-    await page.waitForURL(/\/login/);
+    await page.getByLabel('用户名').waitFor();
+    expect(page.url()).toContain('/login?next=%2Fresidents');
     await page.getByLabel('用户名').fill('community');
     await page.getByLabel('密码').fill('Wrong#2026x');
     await page.getByRole('button', { name: /登\s*录/ }).click();
@@ -91,7 +93,7 @@ describe('web shell in Chromium', { timeout: 60_000 }, () => {
 
   it('N-5 idle session: after 30 minutes without activity the next click returns to login with the timeout message', async () => {
     const page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
-    page.setDefaultTimeout(15_000);
+    page.setDefaultTimeout(30_000);
     await pcLogin(page, 'community');
     await page.locator('.ant-table-tbody tr.ant-table-row').first().waitFor();
     await t.db.raw(
@@ -112,7 +114,7 @@ describe('web shell in Chromium', { timeout: 60_000 }, () => {
   it('N-5 forced password change: the change page shows the rules, rejects a weak password, then lets the user in', async () => {
     await t.db('users').where({ username: 'district' }).update({ must_change_password: true });
     const page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
-    page.setDefaultTimeout(15_000);
+    page.setDefaultTimeout(30_000);
     await page.goto(`${base}/login`);
     await page.getByLabel('用户名').fill('district');
     await page.getByLabel('密码').fill(PASSWORD);
@@ -135,7 +137,7 @@ describe('web shell in Chromium', { timeout: 60_000 }, () => {
 
   it('N-2 after login the layout shows the user, the org, the menu and the scope tree; picking a tree node filters the list', async () => {
     const page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
-    page.setDefaultTimeout(15_000);
+    page.setDefaultTimeout(30_000);
     await pcLogin(page, 'street');
     await page.waitForURL(/\/residents/);
     expect(await text(page.getByTestId('header-org'))).not.toBe('');
@@ -171,7 +173,7 @@ describe('web shell in Chromium', { timeout: 60_000 }, () => {
 
   it('G-1 楼盘表: a building shows its rooms by unit and floor with households; a room opens its residents', async () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.setDefaultTimeout(15_000);
+    page.setDefaultTimeout(30_000);
     await pcLogin(page, 'gridleader');
     await page.getByRole('menuitem', { name: '楼栋房屋' }).click();
     await page.locator('.ant-table-tbody tr.ant-table-row').first().waitFor();
@@ -197,7 +199,7 @@ describe('web shell in Chromium', { timeout: 60_000 }, () => {
 
   it('G-3 resident detail: masked ID, 显示完整信息 for a user with the right, and a real change diffed in 版本记录', async () => {
     const page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
-    page.setDefaultTimeout(15_000);
+    page.setDefaultTimeout(30_000);
     await pcLogin(page, 'gridleader');
     await page.locator('.ant-table-tbody tr.ant-table-row a').first().click();
     await page.getByTestId('resident-detail').waitFor();
@@ -225,7 +227,7 @@ describe('web shell in Chromium', { timeout: 60_000 }, () => {
   it('M-3 mobile H5: login on a phone screen, then 今日工作清单 with an empty state and the tab bar', async () => {
     const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
     const page = await ctx.newPage();
-    page.setDefaultTimeout(15_000);
+    page.setDefaultTimeout(30_000);
     await page.goto(`${base}/m/`);
     await page.waitForURL(/\/m\/login/);
     await page.screenshot({ path: '/tmp/shell-m-login.png' });
@@ -250,7 +252,7 @@ describe('web shell in Chromium', { timeout: 60_000 }, () => {
     await t.db('users').where({ username: 'parttime' }).update({ must_change_password: true });
     const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     const page = await ctx.newPage();
-    page.setDefaultTimeout(15_000);
+    page.setDefaultTimeout(30_000);
     await page.goto(`${base}/m/login`);
     await page.getByPlaceholder('请输入用户名').fill('parttime');
     await page.getByPlaceholder('请输入密码').fill(PASSWORD);
