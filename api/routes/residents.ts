@@ -14,6 +14,7 @@ import {
   type ResidentListParams,
   updateResident,
 } from '../../db/queries/elements/residents';
+import type { Actor } from '../../db/scope';
 import { decrypt, maskIdNumber, maskPhone } from '../../db/sensitive';
 import { residentUpdateForm } from '../../forms/resident';
 import { now } from '../auth/clock';
@@ -61,7 +62,7 @@ function searchOf(q: string | undefined): Pick<ResidentListParams, 'name' | 'idN
   return { name: s };
 }
 
-async function residentOr404(db: Db, actor: Parameters<typeof getResident>[1], id: number, reveal = false) {
+async function residentOr404(db: Db, actor: Actor, id: number, reveal = false) {
   const r = await getResident(db, actor, id, { reveal });
   if (!r) throw errors.notFound('居民');
   return r;
