@@ -10,6 +10,7 @@ import type { temporal } from '@temporalio/proto';
 import type { Db } from '../db/connection';
 import { Engine, type ExecutionRow } from './engine';
 import { decodeEvent, EventType, toHistory } from './history';
+import { EmbeddedScheduleClient } from './schedules';
 import type {
   EngineOptions,
   ListFilter,
@@ -37,7 +38,12 @@ type Named = string | { name: string };
 const nameOf = (d: Named): string => (typeof d === 'string' ? d : d.name);
 
 export class EmbeddedWorkflowClient {
-  constructor(readonly engine: Engine) {}
+  /** Schedules (cron / interval), like `client.schedule` of @temporalio/client. */
+  readonly schedule: EmbeddedScheduleClient;
+
+  constructor(readonly engine: Engine) {
+    this.schedule = new EmbeddedScheduleClient(engine);
+  }
 
   async start<F extends WorkflowFn>(
     workflow: string | F,

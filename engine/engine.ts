@@ -63,6 +63,8 @@ export interface StartRequest {
   searchAttributes?: SearchAttributeValues;
   workflowIdReusePolicy?: WorkflowIdReusePolicyName;
   signal?: { name: string; args: unknown[] };
+  /** Already-encoded input (a schedule stores its action's arguments encoded). */
+  input?: Payload[];
 }
 
 const ts = (ms: number) => msToTs(ms);
@@ -105,46 +107,49 @@ export class Engine {
   // ------------------------------------------------------------------ client side
 
   async start(req: StartRequest): Promise<{ runId: string }> {
-    const runId = await this.db.transaction(async (trx) => {
-      const prev = await trx('wf_executions').where({ workflow_id: req.workflowId }).orderBy('start_time', 'desc').first().forUpdate();
-      if (prev) {
-        const policy = req.workflowIdReusePolicy ?? 'ALLOW_DUPLICATE';
-        if (prev.status === 'running') {
-          if (policy !== 'TERMINATE_IF_RUNNING') throw alreadyStarted(req);
-          await this.terminateInTrx(trx, prev, '启动同 ID 新执行时终止');
-        } else if (policy === 'REJECT_DUPLICATE' || (policy === 'ALLOW_DUPLICATE_FAILED_ONLY' && prev.status === 'completed')) {
-          throw alreadyStarted(req);
-        }
-      }
-      const input = (await encodeToPayloads(this.dataConverter, ...req.args)) ?? [];
-      const memo = req.memo ? await encodeMapToPayloads(this.dataConverter, req.memo) : undefined;
-      const sa = req.searchAttributes ? encodeUnifiedSearchAttributes(req.searchAttributes as never, undefined) : undefined;
-      const id = randomUUID();
-      await this.createRun(trx, {
-        runId: id,
-        workflowId: req.workflowId,
-        workflowType: req.workflowType,
-        taskQueue: req.taskQueue,
-        input,
-        memo,
-        searchAttributes: sa,
-        firstExecutionRunId: id,
-      });
-      if (req.signal) {
-        const signalInput = (await encodeToPayloads(this.dataConverter, ...req.signal.args)) ?? [];
-        await this.toInbox(trx, id, {
-          eventType: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED,
-          workflowExecutionSignaledEventAttributes: {
-            signalName: req.signal.name,
-            input: { payloads: signalInput },
-            identity: this.identity,
-          },
-        });
-      }
-      return id;
-    });
+    const runId = await this.db.transaction((trx) => this.startInTrx(trx, req));
     this.events.emit('work');
     return { runId };
+  }
+
+  /** Starts an execution inside the caller's transaction (schedules start theirs this way). */
+  async startInTrx(trx: Knex.Transaction, req: StartRequest): Promise<string> {
+    const prev = await trx('wf_executions').where({ workflow_id: req.workflowId }).orderBy('start_time', 'desc').first().forUpdate();
+    if (prev) {
+      const policy = req.workflowIdReusePolicy ?? 'ALLOW_DUPLICATE';
+      if (prev.status === 'running') {
+        if (policy !== 'TERMINATE_IF_RUNNING') throw alreadyStarted(req);
+        await this.terminateInTrx(trx, prev, '启动同 ID 新执行时终止');
+      } else if (policy === 'REJECT_DUPLICATE' || (policy === 'ALLOW_DUPLICATE_FAILED_ONLY' && prev.status === 'completed')) {
+        throw alreadyStarted(req);
+      }
+    }
+    const input = req.input ?? (await encodeToPayloads(this.dataConverter, ...req.args)) ?? [];
+    const memo = req.memo ? await encodeMapToPayloads(this.dataConverter, req.memo) : undefined;
+    const sa = req.searchAttributes ? encodeUnifiedSearchAttributes(req.searchAttributes as never, undefined) : undefined;
+    const id = randomUUID();
+    await this.createRun(trx, {
+      runId: id,
+      workflowId: req.workflowId,
+      workflowType: req.workflowType,
+      taskQueue: req.taskQueue,
+      input,
+      memo,
+      searchAttributes: sa,
+      firstExecutionRunId: id,
+    });
+    if (req.signal) {
+      const signalInput = (await encodeToPayloads(this.dataConverter, ...req.signal.args)) ?? [];
+      await this.toInbox(trx, id, {
+        eventType: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED,
+        workflowExecutionSignaledEventAttributes: {
+          signalName: req.signal.name,
+          input: { payloads: signalInput },
+          identity: this.identity,
+        },
+      });
+    }
+    return id;
   }
 
   /** Sends a signal; refuses one to a closed execution, like Temporal. */

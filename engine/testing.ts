@@ -47,6 +47,7 @@ export async function createTestEnv(opts: TestEnvOptions) {
       await db.raw(
         `SELECT (SELECT count(*) FROM wf_executions WHERE wft_pending AND status = 'running' AND wft_ready_at <= :at)
               + (SELECT count(*) FROM wf_timers WHERE fire_at <= :at)
+              + (SELECT count(*) FROM wf_schedules WHERE NOT paused AND next_run_at <= :at)
               + (SELECT count(*) FROM wf_activities WHERE claimed_by IS NULL AND next_run_at <= :at AND NOT cancel_requested)
               + (SELECT count(*) FROM wf_activities WHERE lease_until <= :at OR schedule_to_close_at <= :at)
               + (SELECT count(*) FROM wf_activities WHERE :withActivities AND claimed_by IS NOT NULL AND lease_until > :at) AS n`,
@@ -75,7 +76,8 @@ export async function createTestEnv(opts: TestEnvOptions) {
          (SELECT min(next_run_at) FROM wf_activities WHERE claimed_by IS NULL),
          (SELECT min(lease_until) FROM wf_activities),
          (SELECT min(schedule_to_close_at) FROM wf_activities),
-         (SELECT min(wft_ready_at) FROM wf_executions WHERE wft_pending AND status = 'running')) AS t`,
+         (SELECT min(wft_ready_at) FROM wf_executions WHERE wft_pending AND status = 'running'),
+         (SELECT min(next_run_at) FROM wf_schedules WHERE NOT paused)) AS t`,
     );
     const t = (rows as { t: Date | null }[])[0]?.t;
     return t ? new Date(t).getTime() : undefined;

@@ -6,6 +6,7 @@
 import type { Db } from '../db/connection';
 import { type ActivityFn, type ActivityRow, claimActivities, expireActivities, fireDueTimers, runActivity } from './activities';
 import { Engine } from './engine';
+import { fireDueSchedules } from './schedules';
 import type { EngineOptions, WorkerOptions } from './types';
 
 export class EmbeddedWorker {
@@ -41,7 +42,10 @@ export class EmbeddedWorker {
       ...Array.from({ length: wftLoops }, () => this.loop(() => this.engine.processWorkflowTask(this.options.taskQueue))),
       this.loop(() => this.pollActivities()),
       // Timers and leases are due by the clock, not by events: polled (or woken by a clock jump).
-      this.loop(async () => (await fireDueTimers(this.engine)) + (await expireActivities(this.engine)) > 0, 'time'),
+      this.loop(
+        async () => (await fireDueTimers(this.engine)) + (await expireActivities(this.engine)) + (await fireDueSchedules(this.engine)) > 0,
+        'time',
+      ),
     ];
     this.stopped = Promise.all(loops).then(async () => {
       // Activities get a grace period to finish; abandoned ones are retried elsewhere after their lease.

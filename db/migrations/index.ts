@@ -8,6 +8,7 @@ import * as m20261124010000 from './20261124010000_orgs_users_audit';
 import * as m20261124020000 from './20261124020000_grid_elements';
 import * as m20261124020100 from './20261124020100_residents_list_indexes';
 import * as m20261124030000 from './20261124030000_wf_engine';
+import * as m20261124030100 from './20261124030100_wf_schedules';
 import * as m20261124035000 from './20261124035000_tasks';
 import * as m20261124040000 from './20261124040000_accounts_security';
 import * as m20261124040100 from './20261124040100_roles_permissions_data';
@@ -18,6 +19,7 @@ import * as m20261124050300 from './20261124050300_caught_mail';
 import * as m20261124060000 from './20261124060000_tags';
 import * as m20261124060100 from './20261124060100_tag_permissions_data';
 import * as m20261124060200 from './20261124060200_import_logs';
+import * as m20261124060300 from './20261124060300_tag_index_tuning';
 import * as m20261124070000 from './20261124070000_console_files';
 import * as m20261124070100 from './20261124070100_workflow_console_permissions_data';
 
@@ -26,6 +28,7 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261124020000_grid_elements': m20261124020000,
   '20261124020100_residents_list_indexes': m20261124020100,
   '20261124030000_wf_engine': m20261124030000,
+  '20261124030100_wf_schedules': m20261124030100,
   '20261124035000_tasks': m20261124035000,
   '20261124040000_accounts_security': m20261124040000,
   '20261124040100_roles_permissions_data': m20261124040100,
@@ -36,6 +39,7 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261124060000_tags': m20261124060000,
   '20261124060100_tag_permissions_data': m20261124060100,
   '20261124060200_import_logs': m20261124060200,
+  '20261124060300_tag_index_tuning': m20261124060300,
   '20261124070000_console_files': m20261124070000,
   '20261124070100_workflow_console_permissions_data': m20261124070100,
 };
