@@ -92,8 +92,8 @@ const PROBLEM_SQL = {
 
 /**
  * Coverage rates per unit of `level` inside the actor's scope (or `orgPath`), optionally for one
- * element type. One statement: the elements UNION ALL, one relation probe per element, grouped by
- * the path prefix of the level.
+ * element type. One statement: the elements UNION ALL joined to their relation and worker,
+ * grouped per grid, then rolled up by the grid path's prefix at the level.
  */
 export async function coverageRates(
   db: Db,
@@ -103,30 +103,38 @@ export async function coverageRates(
   const types = p.elementType ? [p.elementType] : ELEMENT_TYPES;
   const depth = LEVEL_DEPTH[p.level];
   const el = unionSql(actor, types, p.orgPath);
-  // A hash aggregate over the relation table beats a per-element probe on the whole city.
+  // Per grid first (group by an int over a plain join on the unique relation key), then roll the
+  // ~2000 grid rows up to the asked level by the grid's path prefix.
   const sql = `
-    WITH rel AS (
-      SELECT c.element_type, c.element_id, count(*)::int AS n, min(c.worker_id) AS worker_id
-      FROM coverage_relations c WHERE c.org_path <@ ANY(?::ltree[]) ${p.orgPath ? 'AND c.org_path <@ ?::ltree' : ''}
-      GROUP BY 1, 2
-    ),
-    x AS (
-      SELECT subpath(el.org_path, 0, ?) AS unit, el.grid_id, r.n AS relations, w.status AS worker_status, w.grid_id AS worker_grid_id
+    WITH per_grid AS (
+      SELECT el.grid_id,
+             count(*)::int AS total,
+             count(c.id)::int AS covered,
+             count(*) FILTER (WHERE c.id IS NOT NULL AND (w.status = 'left' OR w.grid_id <> el.grid_id))::int AS invalid
       FROM (${el.sql}) el
-      LEFT JOIN rel r ON r.element_type = el.element_type AND r.element_id = el.id
-      LEFT JOIN grid_workers w ON w.id = r.worker_id
-      WHERE nlevel(el.org_path) >= ?
+      LEFT JOIN coverage_relations c ON c.element_type = el.element_type AND c.element_id = el.id
+      LEFT JOIN grid_workers w ON w.id = c.worker_id
+      GROUP BY el.grid_id
+    ),
+    dbl AS (
+      SELECT e.id AS grid_id, count(*)::int AS n FROM (
+        SELECT c.element_type, c.element_id, min(c.org_path::text) AS p FROM coverage_relations c
+        WHERE c.org_path <@ ANY(?::ltree[]) GROUP BY 1, 2 HAVING count(*) > 1) d
+      JOIN org_units e ON e.path = subpath(d.p::ltree, 0, 5)
+      GROUP BY 1
     )
-    SELECT o.id AS "orgId", o.name AS "orgName", x.unit::text AS "orgPath",
-           count(*)::int AS total,
-           count(*) FILTER (WHERE coalesce(x.relations, 0) > 0)::int AS covered,
-           count(*) FILTER (WHERE ${PROBLEM_SQL.uncovered})::int AS uncovered,
-           count(*) FILTER (WHERE ${PROBLEM_SQL.double})::int AS double,
-           count(*) FILTER (WHERE ${PROBLEM_SQL.invalid})::int AS invalid
-    FROM x JOIN org_units o ON o.path = x.unit
-    GROUP BY o.id, o.name, x.unit
-    ORDER BY x.unit`;
-  const bindings: Knex.RawBinding[] = [scopePaths(actor, 'read'), ...(p.orgPath ? [p.orgPath] : []), depth, ...el.bindings, depth];
+    SELECT o.id AS "orgId", o.name AS "orgName", o.path::text AS "orgPath",
+           sum(pg.total)::int AS total, sum(pg.covered)::int AS covered,
+           (sum(pg.total) - sum(pg.covered))::int AS uncovered,
+           coalesce(sum(dbl.n), 0)::int AS double, sum(pg.invalid)::int AS invalid
+    FROM per_grid pg
+    JOIN org_units g ON g.id = pg.grid_id
+    LEFT JOIN dbl ON dbl.grid_id = pg.grid_id
+    JOIN org_units o ON o.path = subpath(g.path, 0, ?)
+    WHERE nlevel(g.path) >= ?
+    GROUP BY o.id, o.name, o.path
+    ORDER BY o.path`;
+  const bindings: Knex.RawBinding[] = [...el.bindings, scopePaths(actor, 'read'), depth, depth];
   const rows = (await db.raw(sql, bindings)).rows as Omit<CoverageRateRow, 'rate'>[];
   return rows.map((r) => ({
     ...r,

@@ -295,10 +295,15 @@ const COVERAGE_TYPES: Record<string, string> = {
   public_facilities: 'facility',
 };
 
-/** Moves every element of a community to the grid containing it; run inside the boundary change's transaction. */
+/**
+ * Moves every element of a community to the grid containing it; run inside the boundary change's
+ * transaction. Index-bound: the located tables are probed by the community's path, everything
+ * after that only by the ids that actually moved.
+ */
 export async function reassignCommunity(trx: Knex.Transaction, communityId: number): Promise<RegridSummary> {
   const c = (await trx('org_units').where({ id: communityId }).select(trx.raw('path::text AS path')).first()) as { path: string };
   const moved: Record<string, number> = {};
+  const movedIds: Record<string, number[]> = {};
   const flows: RegridSummary['flows'] = [];
   let unplaced = 0;
   for (const table of LOCATED) {
@@ -315,52 +320,66 @@ export async function reassignCommunity(trx: Knex.Transaction, communityId: numb
        up AS (
          UPDATE ${table} e SET grid_id = cand.new_grid, org_path = cand.new_path, updated_at = now()
          FROM cand WHERE e.id = cand.id AND cand.new_grid IS NOT NULL AND cand.new_grid <> cand.old_grid
-         RETURNING cand.old_grid, cand.new_grid)
-       SELECT old_grid, new_grid, count(*)::int AS n FROM up GROUP BY 1, 2
-       UNION ALL SELECT NULL, NULL, count(*)::int FROM cand WHERE new_grid IS NULL`,
+         RETURNING e.id, cand.old_grid, cand.new_grid)
+       SELECT old_grid, new_grid, count(*)::int AS n, array_agg(id) AS ids FROM up GROUP BY 1, 2
+       UNION ALL SELECT NULL, NULL, count(*)::int, NULL FROM cand WHERE new_grid IS NULL`,
         [communityId, c.path],
       )
-    ).rows as { old_grid: number | null; new_grid: number | null; n: number }[];
+    ).rows as { old_grid: number | null; new_grid: number | null; n: number; ids: number[] | null }[];
     moved[table] = 0;
+    movedIds[table] = [];
     for (const x of r) {
       if (x.old_grid === null) unplaced += x.n;
       else {
         moved[table] += x.n;
+        movedIds[table].push(...(x.ids ?? []));
         flows.push({ fromGridId: x.old_grid, toGridId: x.new_grid as number, table, count: x.n });
       }
     }
   }
-  // Rows under buildings follow their parent (house → building, household → house, resident → household).
+  // Rows under buildings follow their parent (house → building, household → house, resident →
+  // household) — only under the parents that moved.
   const follow: [string, string, string][] = [
     ['houses', 'buildings', 'building_id'],
     ['households', 'houses', 'house_id'],
     ['residents', 'households', 'household_id'],
   ];
   for (const [child, parent, fk] of follow) {
-    const r = await trx.raw(
-      `UPDATE ${child} x SET grid_id = p.grid_id, org_path = p.org_path, updated_at = now()
-       FROM ${parent} p WHERE x.${fk} = p.id AND p.org_path <@ ?::ltree AND x.grid_id <> p.grid_id`,
-      [c.path],
-    );
-    moved[child] = r.rowCount ?? 0;
+    const parents = movedIds[parent] ?? [];
+    const r = parents.length
+      ? ((
+          await trx.raw(
+            `UPDATE ${child} x SET grid_id = p.grid_id, org_path = p.org_path, updated_at = now()
+           FROM ${parent} p WHERE p.id = ANY(?::int[]) AND x.${fk} = p.id AND x.grid_id <> p.grid_id RETURNING x.id`,
+            [parents],
+          )
+        ).rows as { id: number }[])
+      : [];
+    moved[child] = r.length;
+    movedIds[child] = r.map((x) => x.id);
   }
-  // Copied paths: 包户, 包联, element tags.
+  // Copied paths: 包户, 包联, element tags — for the moved ids only.
   for (const [table, type] of Object.entries(COVERAGE_TYPES)) {
+    if (!movedIds[table]?.length) continue;
     await trx.raw(
       `UPDATE coverage_relations r SET org_path = e.org_path FROM ${table} e
-       WHERE r.element_type = ? AND r.element_id = e.id AND e.org_path <@ ?::ltree AND r.org_path <> e.org_path`,
-      [type, c.path],
+       WHERE r.element_type = ? AND r.element_id = ANY(?::int[]) AND e.id = r.element_id AND r.org_path <> e.org_path`,
+      [type, movedIds[table]],
     );
   }
-  await trx.raw(
-    `UPDATE care_relations r SET org_path = e.org_path FROM residents e WHERE r.resident_id = e.id AND e.org_path <@ ?::ltree AND r.org_path <> e.org_path`,
-    [c.path],
-  );
+  if (movedIds.residents?.length) {
+    await trx.raw(
+      `UPDATE care_relations r SET org_path = e.org_path FROM residents e
+       WHERE r.resident_id = ANY(?::int[]) AND e.id = r.resident_id AND r.org_path <> e.org_path`,
+      [movedIds.residents],
+    );
+  }
   for (const [table, type] of Object.entries(TAG_TYPES)) {
+    if (!movedIds[table]?.length) continue;
     await trx.raw(
       `UPDATE element_tags t SET org_path = e.org_path FROM ${table} e
-       WHERE t.element_type = ? AND t.element_id = e.id AND e.org_path <@ ?::ltree AND t.org_path <> e.org_path`,
-      [type, c.path],
+       WHERE t.element_type = ? AND t.element_id = ANY(?::int[]) AND e.id = t.element_id AND t.org_path <> e.org_path`,
+      [type, movedIds[table]],
     );
   }
   const review = (

@@ -86,7 +86,12 @@ function compile(ctx: Ctx, e: TagExpr): Node {
     const inner = compile(ctx, e.not);
     if (inner.kind === 'empty') return ALL;
     if (inner.kind === 'all') return EMPTY;
-    return combine('EXCEPT', [universe(ctx), inner]);
+    const u = universe(ctx) as { kind: 'sql'; sql: string; bindings: Knex.RawBinding[] };
+    return {
+      kind: 'sql',
+      sql: `SELECT d.element_id FROM (${u.sql}) d WHERE NOT EXISTS (SELECT 1 FROM (${inner.sql}) n WHERE n.element_id = d.element_id)`,
+      bindings: [...u.bindings, ...inner.bindings],
+    };
   }
   if ('or' in e) {
     const parts = e.or.map((x) => compile(ctx, x)).filter((p) => p.kind !== 'empty');
@@ -94,7 +99,10 @@ function compile(ctx: Ctx, e: TagExpr): Node {
     if (parts.some((p) => p.kind === 'all')) return ALL;
     return parts.length === 1 ? parts[0] : combine('UNION', parts);
   }
-  // AND: intersect the positives, subtract the negated ones (no universe needed when a positive exists).
+  // AND: the first positive operand drives; the other positives are semi-joins (EXISTS) and the
+  // negated ones anti-joins (NOT EXISTS) on element_id, which the planner runs as merge or index
+  // probe joins — no hashing of whole operand sets. A negated operand needs no scope of its own:
+  // the driving row is already in scope.
   const pos: Node[] = [];
   const neg: Node[] = [];
   for (const x of e.and) {
@@ -109,10 +117,20 @@ function compile(ctx: Ctx, e: TagExpr): Node {
     }
   }
   if (pos.length === 0 && neg.length === 0) return ALL;
-  const positive = pos.length === 0 ? universe(ctx) : pos.length === 1 ? pos[0] : combine('INTERSECT', pos);
-  if (neg.length === 0) return positive;
-  const negative = neg.length === 1 ? neg[0] : combine('UNION', neg);
-  return combine('EXCEPT', [positive, negative]);
+  const [drive, ...rest] = pos.length ? pos : [universe(ctx)];
+  const d = drive as { kind: 'sql'; sql: string; bindings: Knex.RawBinding[] };
+  const conds: string[] = [];
+  const bindings: Knex.RawBinding[] = [...d.bindings];
+  for (const p of rest as { sql: string; bindings: Knex.RawBinding[] }[]) {
+    conds.push(`EXISTS (SELECT 1 FROM (${p.sql}) p WHERE p.element_id = d.element_id)`);
+    bindings.push(...p.bindings);
+  }
+  for (const n of neg as { sql: string; bindings: Knex.RawBinding[] }[]) {
+    conds.push(`NOT EXISTS (SELECT 1 FROM (${n.sql}) n WHERE n.element_id = d.element_id)`);
+    bindings.push(...n.bindings);
+  }
+  if (!conds.length) return d;
+  return { kind: 'sql', sql: `SELECT d.element_id FROM (${d.sql}) d WHERE ${conds.join(' AND ')}`, bindings };
 }
 
 export interface TagSearchParams {
@@ -198,11 +216,19 @@ export async function searchByTags(db: Db, actor: Actor, p: TagSearchParams): Pr
   const targets = await resolveTargets(db, actor, p.expr);
   const pageSize = Math.min(200, Math.max(1, p.pageSize ?? 20));
   const page = Math.max(1, p.page ?? 1);
-  const counts = await countsFor(db, actor, p.expr, targets, p.orgPath);
-  const type = p.elementType ?? counts.find((c) => c.count > 0)?.elementType ?? counts[0]?.elementType ?? null;
+  const types = [...new Set(targets.values())].filter(isTaggable);
+  // With the type known up front (asked for, or the only one), counts and the page run in parallel.
+  const known = p.elementType ?? (types.length === 1 ? types[0] : undefined);
+  const pageOf = (type: TaggableType) =>
+    rowsFor(db, { db, actor, type, narrowTo: p.orgPath, targets, expr: p.expr }, pageSize, (page - 1) * pageSize);
+  const [counts, early] = await Promise.all([
+    countsFor(db, actor, p.expr, targets, p.orgPath),
+    known ? pageOf(known) : Promise.resolve(null),
+  ]);
+  const type = known ?? counts.find((c) => c.count > 0)?.elementType ?? counts[0]?.elementType ?? null;
   if (!type) return { counts, elementType: null, total: 0, page, pageSize, rows: [] };
   const total = counts.find((c) => c.elementType === type)?.count ?? 0;
-  const rows = await rowsFor(db, { db, actor, type, narrowTo: p.orgPath, targets, expr: p.expr }, pageSize, (page - 1) * pageSize);
+  const rows = early ?? (await pageOf(type));
   return { counts, elementType: type, total, page, pageSize, rows };
 }
 
