@@ -120,7 +120,7 @@ describe('web shell in Chromium', { timeout: 120_000 }, () => {
     await page.getByLabel('密码').fill(PASSWORD);
     await page.getByRole('button', { name: /登\s*录/ }).click();
     await page.waitForURL(/\/password/);
-    expect(await text(page.getByLabel('密码规则'))).toContain('至少 8 位');
+    expect(await text(page.getByLabel('密码规则'))).toContain('8 到 128 位');
     await page.getByLabel('原密码').fill(PASSWORD);
     await page.getByLabel('新密码', { exact: true }).fill('abcdefgh');
     await page.getByLabel('确认新密码').fill('abcdefgh');

@@ -16,9 +16,9 @@ interface Values {
 
 function RuleList({ pw, username, old }: { pw: string; username: string; old: string }) {
   const checks = [
-    pw.length >= 8,
+    pw.length >= 8 && pw.length <= 128,
     [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((r) => r.test(pw)).length >= 3,
-    pw.length > 0 && pw.toLowerCase() !== username.toLowerCase(),
+    pw.length > 0 && !(username && pw.toLowerCase().includes(username.toLowerCase())),
     pw.length > 0 && pw !== old,
   ];
   return (
