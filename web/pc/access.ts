@@ -15,6 +15,12 @@ export interface Access {
   canViewTasks: boolean;
   /** 流程监控 (the console at /console/) */
   canViewConsole: boolean;
+  /** 问题处置: lists, detail, analysis (Q) */
+  canViewIssues: boolean;
+  /** 问题上报 */
+  canReportIssue: boolean;
+  /** 联席会议清单 and editing the 五方责任清单 */
+  canSuperviseIssues: boolean;
 }
 
 export function accessFor(me: Me | null): Access {
@@ -25,5 +31,8 @@ export function accessFor(me: Me | null): Access {
     canViewOrgTree: p.has('org.read'),
     canViewTasks: p.has('task.read'),
     canViewConsole: p.has('workflow.read'),
+    canViewIssues: p.has('issue.read'),
+    canReportIssue: p.has('issue.report'),
+    canSuperviseIssues: p.has('issue.supervise'),
   };
 }

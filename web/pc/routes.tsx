@@ -9,6 +9,12 @@ import ResidentListPage from './pages/residents/list';
 
 // The inbox renders task forms (rjsf): loaded on demand so the element pages stay light.
 const InboxPage = lazy(() => import('./pages/inbox'));
+// 问题处置 (Q): lazy as well — the detail brings OpenLayers, the analysis ECharts.
+const IssueListPage = lazy(() => import('./pages/issues/list'));
+const IssueDetailPage = lazy(() => import('./pages/issues/detail'));
+const IssueJointMeetingPage = lazy(() => import('./pages/issues/joint-meeting'));
+const IssueResponsibilityPage = lazy(() => import('./pages/issues/responsibility'));
+const IssueAnalysisPage = lazy(() => import('./pages/issues/analysis'));
 
 export interface RouteEntry {
   path: string;
@@ -25,4 +31,9 @@ export const routes: RouteEntry[] = [
   { path: '/buildings', withOrgTree: true, render: () => <BuildingListPage /> },
   { path: '/buildings/:id', withOrgTree: false, render: (p) => <BuildingDetailPage id={p.id} /> },
   { path: '/inbox', withOrgTree: true, render: () => <InboxPage /> },
+  { path: '/issues', withOrgTree: false, render: () => <IssueListPage /> },
+  { path: '/issues/joint-meeting', withOrgTree: false, render: () => <IssueJointMeetingPage /> },
+  { path: '/issues/responsibility', withOrgTree: false, render: () => <IssueResponsibilityPage /> },
+  { path: '/issues/analysis', withOrgTree: false, render: () => <IssueAnalysisPage /> },
+  { path: '/issues/:issueNo', withOrgTree: false, render: (p) => <IssueDetailPage issueNo={p.issueNo} /> },
 ];

@@ -7,6 +7,7 @@ import {
   KeyOutlined,
   LogoutOutlined,
   NodeIndexOutlined,
+  SoundOutlined,
   TeamOutlined,
   UserOutlined,
 } from '@ant-design/icons';
@@ -29,6 +30,7 @@ export default function BasicLayout({ children, withOrgTree }: { children: React
     { key: '/buildings', icon: <BankOutlined />, label: '楼栋房屋' },
   ].filter(() => access.canViewElements);
   if (access.canViewTasks) items.push({ key: '/inbox', icon: <CarryOutOutlined />, label: '我的待办' });
+  if (access.canViewIssues) items.push({ key: '/issues', icon: <SoundOutlined />, label: '问题处置' });
   if (access.canViewConsole) items.push({ key: '/console/', icon: <NodeIndexOutlined />, label: '流程监控' });
 
   const userMenu: MenuProps['items'] = [
@@ -78,7 +80,7 @@ export default function BasicLayout({ children, withOrgTree }: { children: React
         <Layout.Content className="shell-content">
           {withOrgTree && access.canViewOrgTree ? <OrgTree /> : null}
           <main className="shell-main">
-            {access.canViewElements || (section === '/inbox' && access.canViewTasks) ? (
+            {access.canViewElements || (section === '/inbox' && access.canViewTasks) || (section === '/issues' && access.canViewIssues) ? (
               children
             ) : (
               <Result

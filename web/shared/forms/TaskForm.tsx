@@ -9,6 +9,7 @@ import Form from '@rjsf/antd';
 import type { ErrorSchema, FieldProps, RJSFSchema, UiSchema } from '@rjsf/utils';
 import { Alert } from 'antd';
 import { type ReactNode, useRef, useState } from 'react';
+import { OrgPickerField, StarsWidget } from './issue-fields';
 import { type UploadedFile, uploadFile } from './upload';
 import { transformErrors, zhValidator } from './validator';
 import './task-form.css';
@@ -42,6 +43,9 @@ export function prepareForm(schema: Obj, uiSchema: Obj, allowedActions?: unknown
   }
   for (const [k, p] of Object.entries(s.properties ?? {})) {
     if (isAttachmentArray(p)) u[k] = { ...(u[k] ?? {}), 'ui:field': 'attachments' };
+    // Issue forms: units are picked by name (issue-fields.tsx), ratings with stars.
+    else if (k === 'deptIds' || k === 'targetOrgId') u[k] = { ...(u[k] ?? {}), 'ui:field': 'orgPicker' };
+    else if (k === 'stars') u[k] = { ...(u[k] ?? {}), 'ui:widget': 'stars' };
   }
   return { schema: s as RJSFSchema, uiSchema: { 'ui:submitButtonOptions': { norender: true }, ...u } as UiSchema };
 }
@@ -173,7 +177,8 @@ export function TaskForm(p: TaskFormProps) {
         disabled={p.disabled}
         extraErrors={p.extraErrors}
         formContext={{ taskId: p.taskId, disabled: p.disabled }}
-        fields={{ attachments: AttachmentsField }}
+        fields={{ attachments: AttachmentsField, orgPicker: OrgPickerField }}
+        widgets={{ stars: StarsWidget }}
         onChange={(e) => p.onChange((e.formData ?? {}) as Obj)}
         onSubmit={(e) => p.onSubmit((e.formData ?? {}) as Obj)}
       >
