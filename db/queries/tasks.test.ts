@@ -78,6 +78,22 @@ describe('tasks: inbox, claim, delegate, close', () => {
     expect(counts.find((c) => c.bizType === 'patrol')?.overdue).toBe(1);
   });
 
+  it('M-3 due filter: today (Asia/Shanghai) and within a week', async () => {
+    const inTwoDays = await poolTask(w.grid1, { dueAt: new Date(Date.now() + 2 * 86_400_000).toISOString(), bizType: 'due-test' });
+    const inTenDays = await poolTask(w.grid1, { dueAt: new Date(Date.now() + 10 * 86_400_000).toISOString(), bizType: 'due-test' });
+    const today = (await listInbox(t.db, w.worker1, { type: 'due-test', due: 'today' })).items.map((x) => x.id);
+    const week = (await listInbox(t.db, w.worker1, { type: 'due-test', due: 'week' })).items.map((x) => x.id);
+    expect(today).toEqual([]);
+    expect(week).toEqual([inTwoDays.taskId]);
+    expect((await listInbox(t.db, w.worker1, { type: 'due-test', overdue: false })).items.map((x) => x.id)).toEqual([
+      inTwoDays.taskId,
+      inTenDays.taskId,
+    ]);
+    const page2 = await listInbox(t.db, w.worker1, { type: 'due-test', pageSize: 1, page: 2 });
+    expect(page2).toMatchObject({ total: 2, page: 2, pageSize: 1 });
+    expect(page2.items.map((x) => x.id)).toEqual([inTenDays.taskId]);
+  });
+
   it('N-3 claim race: of two workers claiming at once exactly one wins; the other gets a Chinese reason', async () => {
     const { taskId } = await poolTask(w.grid1);
     const [a, b] = await Promise.all([claimTask(t.db, w.worker1, taskId), claimTask(t.db, w.worker1b, taskId)]);
