@@ -54,6 +54,18 @@ export interface ActivityRow {
   cancel_requested: boolean;
 }
 
+/**
+ * Exactly-once side effects on top of at-least-once activities: call inside the transaction that
+ * performs the effect; true the first time for this key, false when a retry (after a crash or a
+ * lost lease) must not repeat it. Enforced by the primary key of wf_activity_effects.
+ */
+export async function claimEffectOnce(q: Knex | Knex.Transaction, key: string): Promise<boolean> {
+  const res = await q.raw('INSERT INTO wf_activity_effects (idempotency_key) VALUES (?) ON CONFLICT DO NOTHING RETURNING idempotency_key', [
+    key,
+  ]);
+  return (res.rows as unknown[]).length > 0;
+}
+
 /** What an activity receives besides Temporal's Context: the key for exactly-once side effects. */
 export function idempotencyKey(info: { workflowExecution?: { workflowId: string }; activityId: string }): string {
   return `${info.workflowExecution?.workflowId ?? ''}/${info.activityId}`;

@@ -11,6 +11,7 @@ import { createDemoActivities, type DemoActivityLog } from '../activities/demo';
 import { createTestDb, type TestDb } from '../db/testing/server';
 import { Sm4PayloadCodec } from '../temporal-config/codec';
 import { approveSignal, statusQuery } from '../workflows/demo';
+import { claimEffectOnce } from './activities';
 import { workflowBundle } from './bundle';
 import { proto } from './proto';
 import { createTestEnv, type TestEnv } from './testing';
@@ -85,6 +86,16 @@ describe('embedded engine: activities', () => {
     expect(started?.attempt).toBe(3);
     expect(started?.lastFailure?.message).toContain('attempt 2');
     expect(env.clock.now() - t0).toBe(10_000);
+  });
+
+  it('activities see an idempotency key (workflow id + activity id) enforced once by a unique key', async () => {
+    log.calls.length = 0;
+    const h = await env.client.start('slowSteps', { workflowId: 'idem-1', taskQueue: env.taskQueue, args: ['幂等'] });
+    await h.result();
+    const keys = log.calls.filter((c) => c.name === 'slow').map((c) => c.idempotencyKey);
+    expect(keys).toEqual(['idem-1/1', 'idem-1/2']);
+    expect(await claimEffectOnce(t.db, 'idem-1/1')).toBe(true);
+    expect(await claimEffectOnce(t.db, 'idem-1/1')).toBe(false); // a retried attempt skips the effect
   });
 
   it('a non-retryable activity failure fails the workflow with the cause', async () => {

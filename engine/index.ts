@@ -2,7 +2,7 @@
  * Public API of the embedded Temporal-compatible engine. temporal-config/ builds on these; keep
  * them stable. Client: a WorkflowClient-shaped subset. Worker: createEmbeddedWorker().run().
  */
-export { claimActivities, expireActivities, fireDueTimers, idempotencyKey } from './activities';
+export { claimActivities, claimEffectOnce, expireActivities, fireDueTimers, idempotencyKey } from './activities';
 export { workflowBundle } from './bundle';
 export { createEmbeddedClient, EmbeddedWorkflowClient } from './client';
 export { type EngineClock, realClock, toMs, VirtualClock } from './clock';
