@@ -227,7 +227,7 @@ describe('demo city generator (test size)', () => {
     } finally {
       await other.drop();
     }
-  });
+  }, 120_000);
 
   it('D-1 subdivide tiles a rectangle into n cells exactly', () => {
     for (const n of [1, 2, 3, 5, 7, 12, 13, 15]) {
