@@ -162,6 +162,7 @@ export async function seedFixture(db: Db): Promise<FixtureElements> {
       })
       .returning('id')) as { id: number }[];
     await db('households').where({ id: hh.id }).update({ head_resident_id: r.id });
+    await db('grid_workers').insert({ name: `测试网格员${seq}`, kind: 'full_time', sub_kind: 'member', status: 'active', ...grid });
     out.resident[target] = r.id;
     out.household[target] = hh.id;
     out.building[target] = b.id;

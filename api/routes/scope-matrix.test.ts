@@ -6,6 +6,7 @@
  */
 
 import fs from 'node:fs';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../db/testing/server';
 import {
@@ -115,6 +116,12 @@ const CASES: Record<string, Case> = {
   'POST /console/workflows/:id/terminate': { kind: 'elsewhere', test: 'api/routes/console.test.ts', mentions: '/terminate' },
   'POST /console/workflows/:id/signal': { kind: 'elsewhere', test: 'api/routes/console.test.ts', mentions: '/signal' },
   'POST /console/workflows/:id/retry': { kind: 'elsewhere', test: 'api/routes/console.test.ts', mentions: '/retry' },
+  'GET /grid-workers': { kind: 'list', itemPaths: listPaths },
+  // 批量导入导出 (G-7)
+  'GET /imports/logs': { kind: 'elsewhere', test: 'api/routes/imports.test.ts', mentions: '/imports/logs' },
+  'GET /imports/:type/template': { kind: 'elsewhere', test: 'api/routes/imports.test.ts', mentions: '/template' },
+  'POST /imports/:type': { kind: 'elsewhere', test: 'api/routes/imports.test.ts', mentions: '/imports/resident' },
+  'GET /exports/:type': { kind: 'custom', run: exportsMatrix },
   // 网格划分与地图 (D)
   'GET /map/config': { kind: 'open', reason: '底图配置，不含业务数据' },
   'GET /map/layers/:type': { kind: 'custom', run: mapMatrix },
@@ -441,6 +448,26 @@ async function mapMatrix({ t, fx, clients }: Ctx): Promise<void> {
         }
       }
     }
+  }
+}
+
+async function exportsMatrix({ fx, srv }: Ctx): Promise<void> {
+  // The exported workbook holds exactly the residents of the caller's scope, masked unless reveal=1.
+  const names = Object.fromEntries(TARGETS.map((target, i) => [target, `测试居民${i + 1}`]));
+  for (const u of FIXTURE_USERS) {
+    if (!has(u, 'element.import')) continue;
+    const c = ctx.clients.get(u.username)!;
+    const r = await fetch(`${srv.base}/exports/resident?orgId=${fx.orgs.km}`, { headers: { cookie: c.cookie ?? '' } });
+    expect(r.status, `${u.username} export`).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await r.arrayBuffer()) as unknown as ArrayBuffer);
+    const cells: string[] = [];
+    wb.eachSheet((ws) => ws.eachRow((row) => row.eachCell((cell) => cells.push(String(cell.value ?? '')))));
+    const text = cells.join('\n');
+    for (const target of TARGETS) {
+      expect(text.includes(names[target]), `${u.username} export has ${target}`).toBe(expectedInScope(u, GRIDS[target], 'read'));
+    }
+    for (const idn of fx.idNumbers) expect(text.includes(idn), `${u.username} export shows a plain ID number`).toBe(false);
   }
 }
 
