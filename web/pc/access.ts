@@ -21,6 +21,14 @@ export interface Access {
   canReportIssue: boolean;
   /** 联席会议清单 and editing the 五方责任清单 */
   canSuperviseIssues: boolean;
+  /** 标签管理与标签查询 (T) */
+  canViewTags: boolean;
+  /** 包户覆盖率、网格地图 (G-6, D) */
+  canViewCoverage: boolean;
+  /** 网格地图 (D-1) */
+  canViewMap: boolean;
+  /** 批量导入导出 (G-7) */
+  canImport: boolean;
 }
 
 export function accessFor(me: Me | null): Access {
@@ -34,5 +42,9 @@ export function accessFor(me: Me | null): Access {
     canViewIssues: p.has('issue.read'),
     canReportIssue: p.has('issue.report'),
     canSuperviseIssues: p.has('issue.supervise'),
+    canViewTags: p.has('tag.read'),
+    canViewCoverage: p.has('element.read'),
+    canViewMap: p.has('org.read'),
+    canImport: p.has('element.import'),
   };
 }

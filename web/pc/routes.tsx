@@ -15,6 +15,12 @@ const IssueDetailPage = lazy(() => import('./pages/issues/detail'));
 const IssueJointMeetingPage = lazy(() => import('./pages/issues/joint-meeting'));
 const IssueResponsibilityPage = lazy(() => import('./pages/issues/responsibility'));
 const IssueAnalysisPage = lazy(() => import('./pages/issues/analysis'));
+// 一张表: tags, coverage, map (OpenLayers) and Excel import — lazy, each page brings its own weight.
+const TagDefinitionsPage = lazy(() => import('./pages/tags/definitions'));
+const TagSearchPage = lazy(() => import('./pages/tags/search'));
+const CoveragePage = lazy(() => import('./pages/coverage'));
+const GridMapPage = lazy(() => import('./pages/map'));
+const ImportsPage = lazy(() => import('./pages/imports'));
 
 export interface RouteEntry {
   path: string;
@@ -36,4 +42,9 @@ export const routes: RouteEntry[] = [
   { path: '/issues/responsibility', withOrgTree: false, render: () => <IssueResponsibilityPage /> },
   { path: '/issues/analysis', withOrgTree: false, render: () => <IssueAnalysisPage /> },
   { path: '/issues/:issueNo', withOrgTree: false, render: (p) => <IssueDetailPage issueNo={p.issueNo} /> },
+  { path: '/tags', withOrgTree: false, render: () => <TagDefinitionsPage /> },
+  { path: '/tags/search', withOrgTree: true, render: () => <TagSearchPage /> },
+  { path: '/coverage', withOrgTree: true, render: () => <CoveragePage /> },
+  { path: '/map', withOrgTree: false, render: () => <GridMapPage /> },
+  { path: '/imports', withOrgTree: true, render: () => <ImportsPage /> },
 ];

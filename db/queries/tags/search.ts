@@ -56,10 +56,15 @@ interface Ctx {
   expr: TagExpr;
 }
 
-function operand(ctx: Ctx, tagId: number): Node {
+/**
+ * One tag's elements of the type. `scope` false only where the row is joined to an already scoped
+ * driving row on element_id (all tag rows of an element share its path), saving the path test on
+ * every probe.
+ */
+function operand(ctx: Ctx, tagId: number, scope = true): Node {
   if (ctx.targets.get(tagId) !== ctx.type) return EMPTY;
   const q = ctx.db('element_tags').select('element_id').where({ tag_id: tagId, element_type: ctx.type });
-  scopeAndNarrow(q, ctx.actor, 'org_path', 'read', ctx.narrowTo);
+  if (scope) scopeAndNarrow(q, ctx.actor, 'org_path', 'read', ctx.narrowTo);
   const { sql, bindings } = q.toSQL();
   return { kind: 'sql', sql, bindings: bindings as Knex.RawBinding[] };
 }
@@ -105,19 +110,24 @@ function compile(ctx: Ctx, e: TagExpr): Node {
   // the driving row is already in scope.
   const pos: Node[] = [];
   const neg: Node[] = [];
+  const unscopedPos: Node[] = [];
   for (const x of e.and) {
     if ('not' in x) {
-      const inner = compile(ctx, x.not);
+      const inner = 'tag' in x.not ? operand(ctx, x.not.tag, false) : compile(ctx, x.not);
       if (inner.kind === 'all') return EMPTY;
       if (inner.kind === 'sql') neg.push(inner);
     } else {
       const p = compile(ctx, x);
       if (p.kind === 'empty') return EMPTY;
-      if (p.kind === 'sql') pos.push(p);
+      if (p.kind === 'sql') {
+        pos.push(p);
+        unscopedPos.push('tag' in x ? operand(ctx, x.tag, false) : p);
+      }
     }
   }
   if (pos.length === 0 && neg.length === 0) return ALL;
-  const [drive, ...rest] = pos.length ? pos : [universe(ctx)];
+  // The first positive drives (scoped); the others are probed by element_id without the path test.
+  const [drive, ...rest] = pos.length ? [pos[0], ...unscopedPos.slice(1)] : [universe(ctx)];
   const d = drive as { kind: 'sql'; sql: string; bindings: Knex.RawBinding[] };
   const conds: string[] = [];
   const bindings: Knex.RawBinding[] = [...d.bindings];
@@ -196,19 +206,24 @@ async function countsFor(db: Db, actor: Actor, expr: TagExpr, targets: Map<numbe
 }
 
 /** Rows of one type's result set, ordered by element id; `limit` null = all (export). */
-async function rowsFor(db: Db, ctx: Ctx, limit: number | null, offset: number): Promise<TagSearchRow[]> {
+async function rowsFor(db: Db, ctx: Ctx, limit: number | null, offset: number): Promise<(TagSearchRow & { __total?: number })[]> {
   const s = setSql(ctx);
   if (!s) return [];
-  const page = `SELECT element_id FROM (${s.sql}) s ORDER BY element_id ${limit === null ? '' : 'LIMIT ? OFFSET ?'}`;
+  // The window count rides along with the page: one evaluation of the set gives rows and total.
+  const page = `SELECT element_id, count(*) OVER () AS total FROM (${s.sql}) s ORDER BY element_id ${limit === null ? '' : 'LIMIT ? OFFSET ?'}`;
   const sql = `
-    SELECT ? AS "elementType", e.id AS "elementId", ${TARGET_NAME_SQL[ctx.type]} AS name, g.name AS "gridName",
+    SELECT ? AS "elementType", e.id AS "elementId", ${TARGET_NAME_SQL[ctx.type]} AS name, g.name AS "gridName", p.total::int AS "__total",
            e.org_path::text AS "orgPath",
            coalesce((SELECT array_agg(t.name ORDER BY t.id) FROM element_tags et JOIN tag_definitions t ON t.id = et.tag_id
                      WHERE et.element_type = ? AND et.element_id = e.id), '{}') AS tags
     FROM (${page}) p JOIN ${TARGET_TABLES[ctx.type]} e ON e.id = p.element_id JOIN org_units g ON g.id = e.grid_id
     ORDER BY e.id`;
   const bindings: Knex.RawBinding[] = [ctx.type, ctx.type, ...s.bindings, ...(limit === null ? [] : [limit, offset])];
-  return (await db.raw(sql, bindings)).rows as TagSearchRow[];
+  return (await db.raw(sql, bindings)).rows as (TagSearchRow & { __total?: number })[];
+}
+
+function stripTotal(rows: (TagSearchRow & { __total?: number })[]): TagSearchRow[] {
+  return rows.map(({ __total, ...r }) => r);
 }
 
 /** Combined tag search: counts per type and one page of the chosen type. */
@@ -217,19 +232,32 @@ export async function searchByTags(db: Db, actor: Actor, p: TagSearchParams): Pr
   const pageSize = Math.min(200, Math.max(1, p.pageSize ?? 20));
   const page = Math.max(1, p.page ?? 1);
   const types = [...new Set(targets.values())].filter(isTaggable);
-  // With the type known up front (asked for, or the only one), counts and the page run in parallel.
-  const known = p.elementType ?? (types.length === 1 ? types[0] : undefined);
   const pageOf = (type: TaggableType) =>
     rowsFor(db, { db, actor, type, narrowTo: p.orgPath, targets, expr: p.expr }, pageSize, (page - 1) * pageSize);
-  const [counts, early] = await Promise.all([
-    countsFor(db, actor, p.expr, targets, p.orgPath),
-    known ? pageOf(known) : Promise.resolve(null),
-  ]);
-  const type = known ?? counts.find((c) => c.count > 0)?.elementType ?? counts[0]?.elementType ?? null;
+  // With the type known up front (asked for, or the only one), its page carries its total; only the
+  // other types need a count, in parallel.
+  const known = p.elementType ?? (types.length === 1 ? types[0] : undefined);
+  if (known) {
+    const [rows, others] = await Promise.all([
+      pageOf(known),
+      countsFor(db, actor, p.expr, new Map([...targets].filter(([, t]) => t !== known)), p.orgPath),
+    ]);
+    const total =
+      rows.length > 0
+        ? Number(rows[0].__total)
+        : ((await countsFor(db, actor, p.expr, new Map([...targets].filter(([, t]) => t === known)), p.orgPath))[0]?.count ?? 0);
+    const counts = types.map((t) =>
+      t === known
+        ? { elementType: t, label: TARGET_LABELS[t], count: total }
+        : (others.find((c) => c.elementType === t) ?? { elementType: t, label: TARGET_LABELS[t], count: 0 }),
+    );
+    return { counts, elementType: known, total, page, pageSize, rows: stripTotal(rows) };
+  }
+  const counts = await countsFor(db, actor, p.expr, targets, p.orgPath);
+  const type = counts.find((c) => c.count > 0)?.elementType ?? counts[0]?.elementType ?? null;
   if (!type) return { counts, elementType: null, total: 0, page, pageSize, rows: [] };
   const total = counts.find((c) => c.elementType === type)?.count ?? 0;
-  const rows = early ?? (await pageOf(type));
-  return { counts, elementType: type, total, page, pageSize, rows };
+  return { counts, elementType: type, total, page, pageSize, rows: stripTotal(await pageOf(type)) };
 }
 
 export const EXPORT_LIMIT = 100_000;
@@ -239,6 +267,7 @@ export async function searchAllRows(db: Db, actor: Actor, expr: TagExpr, orgPath
   const targets = await resolveTargets(db, actor, expr);
   const types = [...new Set(targets.values())].filter(isTaggable);
   const out: TagSearchRow[] = [];
-  for (const type of types) out.push(...(await rowsFor(db, { db, actor, type, narrowTo: orgPath, targets, expr }, EXPORT_LIMIT, 0)));
+  for (const type of types)
+    out.push(...stripTotal(await rowsFor(db, { db, actor, type, narrowTo: orgPath, targets, expr }, EXPORT_LIMIT, 0)));
   return out;
 }

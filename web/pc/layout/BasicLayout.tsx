@@ -1,13 +1,18 @@
 /** The back-office frame: header (user, org, logout), side menu, scope tree, page content. */
 import {
+  ApartmentOutlined,
   BankOutlined,
   CarryOutOutlined,
   DownOutlined,
+  GlobalOutlined,
   HomeOutlined,
+  ImportOutlined,
   KeyOutlined,
   LogoutOutlined,
   NodeIndexOutlined,
   SoundOutlined,
+  TagOutlined,
+  TagsOutlined,
   TeamOutlined,
   UserOutlined,
 } from '@ant-design/icons';
@@ -31,6 +36,13 @@ export default function BasicLayout({ children, withOrgTree }: { children: React
   ].filter(() => access.canViewElements);
   if (access.canViewTasks) items.push({ key: '/inbox', icon: <CarryOutOutlined />, label: '我的待办' });
   if (access.canViewIssues) items.push({ key: '/issues', icon: <SoundOutlined />, label: '问题处置' });
+  if (access.canViewTags) {
+    items.push({ key: '/tags/search', icon: <TagsOutlined />, label: '标签查询' });
+    items.push({ key: '/tags', icon: <TagOutlined />, label: '标签管理' });
+  }
+  if (access.canViewCoverage) items.push({ key: '/coverage', icon: <ApartmentOutlined />, label: '包户包联' });
+  if (access.canViewMap) items.push({ key: '/map', icon: <GlobalOutlined />, label: '网格地图' });
+  if (access.canImport) items.push({ key: '/imports', icon: <ImportOutlined />, label: '批量导入导出' });
   if (access.canViewConsole) items.push({ key: '/console/', icon: <NodeIndexOutlined />, label: '流程监控' });
 
   const userMenu: MenuProps['items'] = [

@@ -1,0 +1,206 @@
+/** 标签查询 (T-6): pick tags to include (且), any-of (或) and exclude (非); counts per object type, paged rows, xlsx export. */
+import { DownloadOutlined, SearchOutlined } from '@ant-design/icons';
+import { Alert, Button, Card, Form, message, Select, Space, Table, type TableColumnsType, Tabs, Tag, Typography } from 'antd';
+import { useEffect, useMemo, useState } from 'react';
+import { ApiRequestError } from '../../../../shared/http';
+import { useOrgFilter } from '../../../layout/org-filter';
+import { type Catalogue, downloadPost, fetchCatalogue, type SearchResult, type SearchRow, searchTags, type TagExpr } from '../api';
+
+/** all: every tag (AND); any: at least one (OR); none: none of them (NOT). */
+export function buildExpr(all: number[], any: number[], none: number[]): TagExpr | null {
+  const parts: TagExpr[] = all.map((tag) => ({ tag }));
+  if (any.length === 1) parts.push({ tag: any[0] });
+  else if (any.length > 1) parts.push({ or: any.map((tag) => ({ tag })) });
+  for (const tag of none) parts.push({ not: { tag } });
+  if (!parts.length) return null;
+  return parts.length === 1 ? parts[0] : { and: parts };
+}
+
+export default function TagSearchPage() {
+  const { selected } = useOrgFilter();
+  const [cat, setCat] = useState<Catalogue | null>(null);
+  const [all, setAll] = useState<number[]>([]);
+  const [any, setAny] = useState<number[]>([]);
+  const [none, setNone] = useState<number[]>([]);
+  const [type, setType] = useState<string | undefined>();
+  const [page, setPage] = useState(1);
+  const [pageSize, setPageSize] = useState(20);
+  const [result, setResult] = useState<SearchResult | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [exporting, setExporting] = useState(false);
+  const [submitted, setSubmitted] = useState<TagExpr | null>(null);
+
+  useEffect(() => {
+    fetchCatalogue()
+      .then(setCat)
+      .catch(() => undefined);
+  }, []);
+
+  const options = useMemo(
+    () =>
+      (cat?.tags ?? [])
+        .filter((t) => t.target !== 'visit')
+        .map((t) => ({
+          value: t.id,
+          label: `${t.name}（${cat?.labels.targets[t.target] ?? t.target}·${cat?.labels.kinds[t.kind] ?? ''}）`,
+        })),
+    [cat],
+  );
+
+  const orgId = selected ? Number(selected.id) : undefined;
+  useEffect(() => {
+    if (!submitted) return;
+    let live = true;
+    setLoading(true);
+    searchTags({ expr: submitted, elementType: type, orgId, page, pageSize })
+      .then((r) => {
+        if (!live) return;
+        setResult(r);
+        setError(null);
+        if (!type && r.elementType) setType(r.elementType);
+      })
+      .catch((e) => live && setError(e instanceof ApiRequestError ? e.message : '查询失败，请稍后重试'))
+      .finally(() => live && setLoading(false));
+    return () => {
+      live = false;
+    };
+  }, [submitted, type, orgId, page, pageSize]);
+
+  const run = () => {
+    const expr = buildExpr(all, any, none);
+    if (!expr) {
+      setError('请至少选择一个标签');
+      return;
+    }
+    setType(undefined);
+    setPage(1);
+    setSubmitted(expr);
+  };
+
+  const doExport = async () => {
+    if (!submitted) return;
+    setExporting(true);
+    try {
+      await downloadPost('/tags/search/export', { expr: submitted, orgId }, '标签查询结果.xlsx');
+      message.success('已导出');
+    } catch (e) {
+      message.error((e as Error).message);
+    } finally {
+      setExporting(false);
+    }
+  };
+
+  const columns: TableColumnsType<SearchRow> = [
+    { title: '编号', dataIndex: 'elementId', width: 90 },
+    { title: '名称', dataIndex: 'name', width: 220, ellipsis: true },
+    { title: '所属网格', dataIndex: 'gridName', width: 200, ellipsis: true },
+    {
+      title: '标签',
+      dataIndex: 'tags',
+      render: (tags: string[]) => (
+        <Space size={[4, 4]} wrap>
+          {tags.map((t) => (
+            <Tag key={t} variant="filled" color="blue">
+              {t}
+            </Tag>
+          ))}
+        </Space>
+      ),
+    },
+  ];
+
+  return (
+    <div className="page-card">
+      <div className="page-head">
+        <Typography.Title level={4}>标签查询{selected ? <span className="page-scope"> · {selected.name}</span> : null}</Typography.Title>
+      </div>
+      <Card size="small" style={{ marginBottom: 16 }}>
+        <Form layout="vertical">
+          <Form.Item label="同时具有（且）" style={{ marginBottom: 8 }}>
+            <Select
+              mode="multiple"
+              allowClear
+              showSearch
+              optionFilterProp="label"
+              options={options}
+              value={all}
+              onChange={setAll}
+              placeholder="选择标签"
+              data-testid="tags-all"
+            />
+          </Form.Item>
+          <Form.Item label="具有其一（或）" style={{ marginBottom: 8 }}>
+            <Select
+              mode="multiple"
+              allowClear
+              showSearch
+              optionFilterProp="label"
+              options={options}
+              value={any}
+              onChange={setAny}
+              placeholder="选择标签"
+              data-testid="tags-any"
+            />
+          </Form.Item>
+          <Form.Item label="不具有（非）" style={{ marginBottom: 8 }}>
+            <Select
+              mode="multiple"
+              allowClear
+              showSearch
+              optionFilterProp="label"
+              options={options}
+              value={none}
+              onChange={setNone}
+              placeholder="选择标签"
+              data-testid="tags-none"
+            />
+          </Form.Item>
+          <Space>
+            <Button type="primary" icon={<SearchOutlined />} onClick={run} loading={loading}>
+              查询
+            </Button>
+            <Button icon={<DownloadOutlined />} onClick={doExport} disabled={!submitted || !result} loading={exporting}>
+              导出 Excel
+            </Button>
+          </Space>
+        </Form>
+      </Card>
+      {error ? <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} /> : null}
+      {result ? (
+        <>
+          <Tabs
+            activeKey={type ?? result.elementType ?? undefined}
+            onChange={(k) => {
+              setType(k);
+              setPage(1);
+            }}
+            items={result.counts.map((c) => ({
+              key: c.elementType,
+              label: <span data-testid={`count-${c.elementType}`}>{`${c.label}（${c.count}）`}</span>,
+            }))}
+          />
+          <Table<SearchRow>
+            rowKey={(r) => `${r.elementType}-${r.elementId}`}
+            size="middle"
+            columns={columns}
+            dataSource={result.rows}
+            loading={loading}
+            pagination={{
+              current: page,
+              pageSize,
+              total: result.total,
+              showSizeChanger: true,
+              showTotal: (n) => `共 ${n} 条`,
+              onChange: (p, s) => {
+                setPage(p);
+                setPageSize(s);
+              },
+            }}
+            locale={{ emptyText: '没有符合条件的对象' }}
+          />
+        </>
+      ) : null}
+    </div>
+  );
+}
