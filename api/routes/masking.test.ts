@@ -77,7 +77,7 @@ describe('N-5 masking', () => {
     const search = await clients.get('f_city')!.request('GET', `/residents?q=${fx.idNumbers[1]}`);
     expect((search.json as { total: number }).total).toBe(1); // found through the blind index, shown masked
     expect((search.json as { items: { idNumber: string }[] }).items[0].idNumber).toMatch(/^\d{6}\*{8}\d{3}[\dX]$/);
-  });
+  }, 300_000); // every GET route × every role: minutes on two shared cores
 
   it('G-3 version history shows masked before/after values and who changed what', async () => {
     const r = await clients.get('f_community')!.request('GET', `/residents/${fx.resident.own}/versions`);

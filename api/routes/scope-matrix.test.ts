@@ -7,7 +7,7 @@
 
 import fs from 'node:fs';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestDb, type TestDb } from '../../db/testing/server';
 import {
   type Client,
@@ -21,6 +21,9 @@ import {
   type TestServer,
 } from '../auth/test-fixture';
 import { allRoutes } from './index';
+
+// Thousands of requests: minutes when the two shared cores are busy.
+vi.setConfig({ testTimeout: 300_000 });
 
 const TARGETS = Object.keys(GRIDS) as Target[];
 
