@@ -20,6 +20,7 @@ const RetryState = proto.temporal.api.enums.v1.RetryState;
 const TimeoutType = proto.temporal.api.enums.v1.TimeoutType;
 
 interface ActivityOptions {
+  leaseMs: number;
   startToCloseMs?: number;
   scheduleToCloseMs?: number;
   heartbeatMs?: number;
@@ -71,7 +72,7 @@ export function idempotencyKey(info: { workflowExecution?: { workflowId: string 
   return `${info.workflowExecution?.workflowId ?? ''}/${info.activityId}`;
 }
 
-function leaseMs(o: ActivityOptions): number {
+export function leaseMs(o: Omit<ActivityOptions, 'retry' | 'leaseMs'>): number {
   const s2c = o.startToCloseMs ?? o.scheduleToCloseMs ?? 10 * 60_000;
   return o.heartbeatMs ? Math.min(o.heartbeatMs, s2c) : s2c;
 }
@@ -80,26 +81,17 @@ function leaseMs(o: ActivityOptions): number {
 export async function claimActivities(engine: Engine, taskQueue: string, limit: number, workerId: string): Promise<ActivityRow[]> {
   if (limit <= 0) return [];
   const now = engine.now();
-  const rows = (await engine.db.transaction(async (trx) => {
-    const ready = (await trx('wf_activities')
-      .where({ task_queue: taskQueue, cancel_requested: false })
-      .whereNull('claimed_by')
-      .andWhere('next_run_at', '<=', now)
-      .orderBy('next_run_at')
-      .limit(limit)
-      .forUpdate()
-      .skipLocked()) as ActivityRow[];
-    const out: ActivityRow[] = [];
-    for (const r of ready) {
-      const [u] = (await trx('wf_activities')
-        .where({ id: r.id })
-        .update({ claimed_by: workerId, attempt_started_at: now, lease_until: new Date(now.getTime() + leaseMs(r.options)) })
-        .returning('*')) as ActivityRow[];
-      out.push(u);
-    }
-    return out;
-  })) as ActivityRow[];
-  return rows;
+  // One statement: pick, lock and lease; the lease length was computed when the task was scheduled.
+  const res = await engine.db.raw(
+    `UPDATE wf_activities SET claimed_by = :workerId, attempt_started_at = :now,
+            lease_until = :now::timestamptz + (coalesce((options->>'leaseMs')::bigint, 600000) * interval '1 millisecond')
+      WHERE id IN (SELECT id FROM wf_activities
+                    WHERE task_queue = :taskQueue AND claimed_by IS NULL AND NOT cancel_requested AND next_run_at <= :now
+                    ORDER BY next_run_at LIMIT :limit FOR UPDATE SKIP LOCKED)
+      RETURNING *`,
+    { workerId, now, taskQueue, limit },
+  );
+  return res.rows as ActivityRow[];
 }
 
 export type { ActivityFunction as ActivityFn } from './types';
@@ -245,8 +237,9 @@ async function recordOutcome(engine: Engine, task: ActivityRow, workerId: string
 /** Final outcome: the row goes, Started + the result event go to the workflow's inbox. */
 async function finish(engine: Engine, trx: Knex.Transaction, row: ActivityRow, result: HistoryEvent, started = true): Promise<void> {
   await trx('wf_activities').where({ id: row.id }).delete();
+  const events: HistoryEvent[] = [];
   if (started) {
-    await engine.toInbox(trx, row.run_id, {
+    events.push({
       eventType: EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED,
       activityTaskStartedEventAttributes: {
         scheduledEventId: Long.fromNumber(row.scheduled_event_id),
@@ -256,7 +249,8 @@ async function finish(engine: Engine, trx: Knex.Transaction, row: ActivityRow, r
       },
     });
   }
-  await engine.toInbox(trx, row.run_id, result);
+  events.push(result);
+  await engine.toInbox(trx, row.run_id, ...events);
 }
 
 /** One attempt failed: retry per policy, or record the final failure / timeout. */

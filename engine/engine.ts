@@ -25,6 +25,7 @@ import type { Knex } from 'knex';
 import Long from 'long';
 import type { Db } from '../db/connection';
 import { isEmbedded } from '../db/connection';
+import { leaseMs } from './activities';
 import { type EngineClock, realClock } from './clock';
 import { CLOSE_EVENTS, decodeEvent, EventType, encodeEvent, type HistoryEvent, type Payload } from './history';
 import { proto } from './proto';
@@ -225,6 +226,12 @@ export class Engine {
 
   /** Claims and applies one pending workflow task of `taskQueue`; false when there is none. */
   async processWorkflowTask(taskQueue: string): Promise<boolean> {
+    // A plain read first: idle polls cost one round trip instead of a transaction.
+    const probe = await this.db('wf_executions')
+      .where({ task_queue: taskQueue, wft_pending: true, status: 'running' })
+      .andWhere('wft_ready_at', '<=', this.now())
+      .first('run_id');
+    if (!probe) return false;
     let claimedRun: string | undefined;
     let applied: { runId: string; firstEventId: number; lastEventId: number } | undefined;
     try {
@@ -384,7 +391,13 @@ export class Engine {
         const a = effect.attrs;
         const ms = (d: typeof a.startToCloseTimeout) => (d ? Number(d.seconds ?? 0) * 1000 + Math.floor((d.nanos ?? 0) / 1e6) : undefined);
         const rp = a.retryPolicy;
+        const timeouts = {
+          startToCloseMs: ms(a.startToCloseTimeout),
+          scheduleToCloseMs: ms(a.scheduleToCloseTimeout),
+          heartbeatMs: ms(a.heartbeatTimeout),
+        };
         const options = {
+          leaseMs: leaseMs(timeouts),
           startToCloseMs: ms(a.startToCloseTimeout),
           scheduleToCloseMs: ms(a.scheduleToCloseTimeout),
           heartbeatMs: ms(a.heartbeatTimeout),
@@ -680,15 +693,20 @@ export class Engine {
   // ------------------------------------------------------------------ inbox and runs
 
   /** Puts an event in a running execution's inbox and marks a workflow task pending. */
-  async toInbox(trx: Knex.Transaction, runId: string, event: HistoryEvent): Promise<boolean> {
+  async toInbox(trx: Knex.Transaction, runId: string, ...events: HistoryEvent[]): Promise<boolean> {
     // Lock the execution first: a task in progress finishes before this event is queued behind it.
     const updated = await trx('wf_executions')
       .where({ run_id: runId, status: 'running' })
       .update({ wft_pending: true, wft_ready_at: this.now() })
       .returning('run_id');
     if (updated.length === 0) return false;
-    if (!event.eventTime) event.eventTime = ts(this.clock.now());
-    await trx('wf_inbox').insert({ run_id: runId, event: encodeEvent(event) });
+    const now = ts(this.clock.now());
+    await trx('wf_inbox').insert(
+      events.map((event) => {
+        if (!event.eventTime) event.eventTime = now;
+        return { run_id: runId, event: encodeEvent(event) };
+      }),
+    );
     return true;
   }
 

@@ -13,6 +13,7 @@ type Timestamp = google.protobuf.ITimestamp;
 import type { Workflow, WorkflowCreator } from '@temporalio/worker/lib/workflow/interface';
 import { ReusableVMWorkflowCreator } from '@temporalio/worker/lib/workflow/reusable-vm';
 import { VMWorkflowCreator } from '@temporalio/worker/lib/workflow/vm';
+import { globalHandlers } from '@temporalio/worker/lib/workflow/vm-shared';
 import type { WorkflowInfo } from '@temporalio/workflow';
 import { createUnsafeRandomSource } from '@temporalio/workflow/lib/random-helpers';
 import { loadBundle, workflowBundle } from './bundle';
@@ -42,9 +43,15 @@ export function sandboxCreator(opts: SandboxOptions): Promise<WorkflowCreator> {
     p = (async () => {
       const bundle = loadBundle(await workflowBundle(opts.workflowsPath), `workflow-bundle-${creators.size}.js`);
       const names = new Set(opts.activityNames ?? []);
-      return mode === 'vm'
-        ? await VMWorkflowCreator.create(bundle, 5_000, names)
-        : await ReusableVMWorkflowCreator.create(bundle, 5_000, names);
+      const creator =
+        mode === 'vm' ? await VMWorkflowCreator.create(bundle, 5_000, names) : await ReusableVMWorkflowCreator.create(bundle, 5_000, names);
+      // The SDK installs a V8 promise hook to collect workflow stack traces. Its worker runs
+      // workflows in worker threads; here they share the main thread, where the hook would tax
+      // every promise of the process (database driver included). Only the `__stack_trace`
+      // query needs it.
+      (globalHandlers as unknown as { stopPromiseHook(): void }).stopPromiseHook();
+      globalHandlers.promiseHookInstalled = false;
+      return creator;
     })();
     creators.set(key, p);
   }
