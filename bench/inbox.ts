@@ -128,7 +128,7 @@ async function main(): Promise<void> {
                 g.path, 'open', now() - (i % 240) * interval '1 hour',
                 now() + ((i * 7919) % 500 - 100) * interval '1 hour',
                 :prefix || i || '-' || :stamp
-           FROM generate_series(1, :missing) AS i
+           FROM generate_series(1::bigint, :missing) AS i
            JOIN LATERAL (SELECT (:grids::ltree[])[1 + (i * 104729) % :ngrids] AS path) g ON true`,
         {
           types: TYPES,

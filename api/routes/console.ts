@@ -31,7 +31,7 @@ import { errors } from '../errors';
 import { defineRoutes, type RouteContext } from '../http';
 import { readHistory, SA_LABELS, saText, stageLabel } from './console-history';
 
-export const LIST_WINDOW = 2000;
+export const LIST_WINDOW = 1000;
 
 /** Workflow types → Chinese names (业务类型). Unknown types show their code. */
 const TYPE_LABELS: Record<string, string> = {
@@ -191,7 +191,8 @@ function statusMatches(s: WorkflowStatusName, want: string | undefined): boolean
 /** The console list: filters, counts by type and status, sort, paging. */
 export async function listProcesses(db: RouteContext['services']['db'], wf: WorkflowClientLike, actor: Actor, q: ConsoleListQuery) {
   const now = appNow().getTime();
-  const filter: ListFilter = { pageSize: 500 };
+  // One page one row longer than the window: the extra row only tells that older matches exist.
+  const filter: ListFilter = { pageSize: LIST_WINDOW + 1 };
   // Status goes to the client: the window must hold the oldest running process, however many
   // closed ones came after it (closed executions pile up until retention removes them).
   if (q.status === 'running') filter.status = 'RUNNING';
