@@ -87,12 +87,12 @@ export default function InboxPage() {
         </Space>
       ),
     },
-    { title: '类型', dataIndex: 'bizType', width: 110, render: (v: string) => bizTypeLabel(v) },
-    { title: '业务编号', dataIndex: 'bizId', width: 190, ellipsis: true, render: (v: string | null) => v ?? '—' },
+    { title: '类型', dataIndex: 'bizType', width: 90, render: (v: string) => bizTypeLabel(v) },
+    { title: '业务编号', dataIndex: 'bizId', width: 150, ellipsis: true, render: (v: string | null) => v ?? '—' },
     {
       title: '办理时限',
       dataIndex: 'dueAt',
-      width: 210,
+      width: 200,
       render: (v: string | null, t) =>
         v ? (
           <span className={t.overdue ? 'ib-over' : undefined}>
