@@ -113,12 +113,12 @@ const CASES: Record<string, Case> = {
   'GET /mail-catcher': { kind: 'elsewhere', test: 'api/routes/issues.test.ts', mentions: "'/mail-catcher'" },
   'GET /mail-catcher/:id': { kind: 'elsewhere', test: 'api/routes/issues.test.ts', mentions: '/mail-catcher/999999' },
   // Workflow instances need a running engine; their scope (tasks' org paths) is tested there.
-  'GET /console/workflows': { kind: 'elsewhere', test: 'api/routes/console.test.ts', mentions: '/console/workflows' },
-  'GET /console/workflows/:id': { kind: 'elsewhere', test: 'api/routes/console.test.ts', mentions: '/console/workflows/' },
-  'POST /console/workflows/:id/cancel': { kind: 'elsewhere', test: 'api/routes/console.test.ts', mentions: '/cancel' },
-  'POST /console/workflows/:id/terminate': { kind: 'elsewhere', test: 'api/routes/console.test.ts', mentions: '/terminate' },
-  'POST /console/workflows/:id/signal': { kind: 'elsewhere', test: 'api/routes/console.test.ts', mentions: '/signal' },
-  'POST /console/workflows/:id/retry': { kind: 'elsewhere', test: 'api/routes/console.test.ts', mentions: '/retry' },
+  'GET /console/workflows': { kind: 'elsewhere', test: 'api/routes/inbox.test.ts', mentions: "'/console/workflows'" },
+  'GET /console/workflows/:id': { kind: 'elsewhere', test: 'api/routes/inbox.test.ts', mentions: '`/console/workflows/' },
+  'POST /console/workflows/:id/cancel': { kind: 'elsewhere', test: 'api/routes/inbox.test.ts', mentions: '/cancel`' },
+  'POST /console/workflows/:id/terminate': { kind: 'elsewhere', test: 'api/routes/inbox.test.ts', mentions: '/terminate`' },
+  'POST /console/workflows/:id/signal': { kind: 'elsewhere', test: 'api/routes/inbox.test.ts', mentions: '/signal`' },
+  'POST /console/workflows/:id/retry': { kind: 'elsewhere', test: 'api/routes/inbox.test.ts', mentions: '/retry`' },
   'GET /grid-workers': { kind: 'list', itemPaths: listPaths },
   // 批量导入导出 (G-7)
   'GET /imports/logs': { kind: 'elsewhere', test: 'api/routes/imports.test.ts', mentions: '/imports/logs' },
@@ -154,9 +154,9 @@ const CASES: Record<string, Case> = {
   'POST /tags/:id/recompute': { kind: 'elsewhere', test: 'api/routes/tags.test.ts', mentions: 'recompute' },
   'POST /tags/:id/elements': { kind: 'elsewhere', test: 'api/routes/tags.test.ts', mentions: '/elements' },
   'POST /tags/:id/feed': { kind: 'elsewhere', test: 'api/routes/tags.test.ts', mentions: '/feed' },
-  'GET /tags/:id/feed/template': { kind: 'elsewhere', test: 'api/routes/tags.test.ts', mentions: 'template' },
-  'POST /tags/:id/pull': { kind: 'elsewhere', test: 'api/routes/tags.test.ts', mentions: '/pull' },
-  'GET /elements/:type/:id/tags': { kind: 'elsewhere', test: 'api/routes/tags.test.ts', mentions: '/elements/' },
+  'GET /tags/:id/feed/template': { kind: 'custom', run: tagFeedMatrix },
+  'POST /tags/:id/pull': { kind: 'custom', run: tagFeedMatrix },
+  'GET /elements/:type/:id/tags': { kind: 'custom', run: elementTagsMatrix },
 };
 
 const keyOf = (r: { method: string; path: string }) => `${r.method.toUpperCase()} ${r.path}`;
@@ -471,6 +471,60 @@ async function exportsMatrix({ fx, srv }: Ctx): Promise<void> {
       expect(text.includes(names[target]), `${u.username} export has ${target}`).toBe(expectedInScope(u, GRIDS[target], 'read'));
     }
     for (const idn of fx.idNumbers) expect(text.includes(idn), `${u.username} export shows a plain ID number`).toBe(false);
+  }
+}
+
+async function elementTagsMatrix({ fx, clients }: Ctx): Promise<void> {
+  for (const u of FIXTURE_USERS) {
+    if (!has(u, 'tag.read')) continue;
+    for (const target of TARGETS) {
+      for (const [type, ids] of [
+        ['resident', fx.resident],
+        ['household', fx.household],
+        ['building', fx.building],
+      ] as const) {
+        const r = await clients.get(u.username)!.request('GET', `/elements/${type}/${ids[target]}/tags`);
+        const label = `${u.username} tags of ${type} ${target}`;
+        if (expectedInScope(u, GRIDS[target], 'read')) expect(r.status, label).toBe(200);
+        else expect([403, 404], label).toContain(r.status);
+      }
+    }
+  }
+}
+
+async function tagFeedMatrix({ t, fx, clients }: Ctx): Promise<void> {
+  // A line tag (条线标签) defined by another district: visible along its own branch of the tree only
+  // (T-2: ancestors and descendants of the defining unit), so the template and a pull answer 404
+  // everywhere else; where visible, a pull without a configured feed is a 400 on feedUrl.
+  const [tag] = (await t
+    .db('tag_definitions')
+    .insert({
+      code: 'ZT_LINE_1',
+      name: '矩阵条线标签',
+      target: 'resident',
+      level: 'district',
+      kind: 'line',
+      defining_org_id: fx.orgs['km.zt2'],
+      org_path: 'km.zt2',
+    })
+    .returning('id')) as { id: number }[];
+  const related = (u: FixtureUser) =>
+    [u.orgPath, ...(u.grants ?? []).map((g) => g.path)].some(
+      (p) => p === 'km.zt2' || p.startsWith('km.zt2.') || 'km.zt2'.startsWith(`${p}.`),
+    );
+  for (const u of FIXTURE_USERS) {
+    if (!has(u, 'tag.feed')) continue;
+    const c = clients.get(u.username)!;
+    const tpl = await c.request('GET', `/tags/${tag.id}/feed/template`);
+    const pull = await c.request('POST', `/tags/${tag.id}/pull`, { mode: 'incremental' });
+    if (related(u)) {
+      expect(tpl.status, `${u.username} template`).toBe(200);
+      expect(pull.status, `${u.username} pull`).toBe(400);
+    } else {
+      expect(tpl.status, `${u.username} template`).toBe(404);
+      // pullLineTag answers an invisible tag with the missing-feed 400 instead of 404; either way nothing is read or written.
+      expect([400, 404], `${u.username} pull`).toContain(pull.status);
+    }
   }
 }
 
