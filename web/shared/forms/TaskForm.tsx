@@ -9,7 +9,7 @@ import Form from '@rjsf/antd';
 import type { ErrorSchema, FieldProps, RJSFSchema, UiSchema } from '@rjsf/utils';
 import { Alert } from 'antd';
 import { type ReactNode, useRef, useState } from 'react';
-import { OrgPickerField, StarsWidget } from './issue-fields';
+import { COMPLEXITY_NAMES, fieldsOfOtherActions, HiddenField, OrgPickerField, StarsWidget } from './issue-fields';
 import { type UploadedFile, uploadFile } from './upload';
 import { transformErrors, zhValidator } from './validator';
 import './task-form.css';
@@ -30,7 +30,12 @@ function isAttachmentArray(s: unknown): boolean {
  * The schema and UI schema a task is filled with: the action radio limited to the task's
  * allowedActions (labels kept aligned), and attachment arrays bound to the photo field.
  */
-export function prepareForm(schema: Obj, uiSchema: Obj, allowedActions?: unknown): { schema: RJSFSchema; uiSchema: UiSchema } {
+export function prepareForm(
+  schema: Obj,
+  uiSchema: Obj,
+  allowedActions?: unknown,
+  formData?: Obj,
+): { schema: RJSFSchema; uiSchema: UiSchema } {
   const s = structuredClone(schema) as Obj & { properties?: Record<string, Obj> };
   const u = structuredClone(uiSchema ?? {}) as Record<string, Obj>;
   const action = s.properties?.action;
@@ -46,7 +51,10 @@ export function prepareForm(schema: Obj, uiSchema: Obj, allowedActions?: unknown
     // Issue forms: units are picked by name (issue-fields.tsx), ratings with stars.
     else if (k === 'deptIds' || k === 'targetOrgId') u[k] = { ...(u[k] ?? {}), 'ui:field': 'orgPicker' };
     else if (k === 'stars') u[k] = { ...(u[k] ?? {}), 'ui:widget': 'stars' };
+    if (k === 'complexity' && !u[k]?.['ui:enumNames']) u[k] = { ...(u[k] ?? {}), 'ui:enumNames': COMPLEXITY_NAMES };
   }
+  // Fields another action needs (its if/then rule) are hidden until that action is chosen.
+  for (const k of fieldsOfOtherActions(s, formData?.action)) u[k] = { ...(u[k] ?? {}), 'ui:field': 'hiddenField' };
   return { schema: s as RJSFSchema, uiSchema: { 'ui:submitButtonOptions': { norender: true }, ...u } as UiSchema };
 }
 
@@ -161,7 +169,7 @@ export interface TaskFormProps {
 }
 
 export function TaskForm(p: TaskFormProps) {
-  const { schema, uiSchema } = prepareForm(p.schema, p.uiSchema ?? {}, p.allowedActions);
+  const { schema, uiSchema } = prepareForm(p.schema, p.uiSchema ?? {}, p.allowedActions, p.formData);
   return (
     <div className="tf-root" data-testid="task-form">
       <Form
@@ -177,7 +185,7 @@ export function TaskForm(p: TaskFormProps) {
         disabled={p.disabled}
         extraErrors={p.extraErrors}
         formContext={{ taskId: p.taskId, disabled: p.disabled }}
-        fields={{ attachments: AttachmentsField, orgPicker: OrgPickerField }}
+        fields={{ attachments: AttachmentsField, orgPicker: OrgPickerField, hiddenField: HiddenField }}
         widgets={{ stars: StarsWidget }}
         onChange={(e) => p.onChange((e.formData ?? {}) as Obj)}
         onSubmit={(e) => p.onSubmit((e.formData ?? {}) as Obj)}

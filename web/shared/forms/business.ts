@@ -2,7 +2,7 @@
  * 业务信息: the business object a task concerns, from the task's context data, as label/value
  * pairs. Technical keys (allowed actions, internal ids) are left out; known keys get Chinese labels.
  */
-import type { TaskView } from './tasks-api';
+import { fmtTime, type TaskView } from './tasks-api';
 
 const LABELS: Record<string, string> = {
   applicant: '申请人',
@@ -21,6 +21,7 @@ const LABELS: Record<string, string> = {
   deadline: '时限',
   note: '备注',
 };
+const COMPLEXITY: Record<string, string> = { general: '一般问题', complex: '复杂问题' };
 const HIDDEN = new Set(['allowedActions', 'kind', 'dispatchIndex', 'taskKey']);
 
 function show(v: unknown): string | null {
@@ -37,7 +38,7 @@ export function businessFields(t: TaskView): { label: string; value: string }[] 
   if (t.bizId) out.push({ label: '业务编号', value: t.bizId });
   for (const [k, v] of Object.entries(t.data ?? {})) {
     if (HIDDEN.has(k) || !LABELS[k]) continue;
-    const s = show(v);
+    const s = k === 'deadline' && typeof v === 'string' ? fmtTime(v) : k === 'complexity' ? (COMPLEXITY[String(v)] ?? show(v)) : show(v);
     if (s) out.push({ label: LABELS[k], value: s });
   }
   return out;

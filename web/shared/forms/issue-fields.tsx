@@ -59,6 +59,34 @@ function optionsFor(field: 'deptIds' | 'targetOrgId', kind: string, t: IssueTarg
   return list.map((u) => ({ value: u.orgId, label: u.name, hint: '' }));
 }
 
+/** Chinese names of the issue forms' 问题类型 enum. */
+export const COMPLEXITY_NAMES = ['一般问题（3个工作日）', '复杂问题（5个工作日）'];
+
+type Rule = { if?: { properties?: { action?: { const?: string; enum?: string[] } } }; then?: { required?: string[] } };
+
+/**
+ * Fields only other actions need: a form with an `action` and if/then rules (forms/issue) shows
+ * the fields of the chosen action and the ones no rule claims; the rest stay hidden.
+ */
+export function fieldsOfOtherActions(schema: Record<string, unknown>, action: unknown): string[] {
+  const rules = Array.isArray(schema.allOf) ? (schema.allOf as Rule[]) : [];
+  const mine = new Set<string>();
+  const claimed = new Set<string>();
+  for (const r of rules) {
+    const a = r.if?.properties?.action;
+    const req = r.then?.required ?? [];
+    if (!a) continue;
+    for (const f of req) claimed.add(f);
+    if (typeof action === 'string' && (a.const === action || a.enum?.includes(action))) for (const f of req) mine.add(f);
+  }
+  return [...claimed].filter((f) => !mine.has(f));
+}
+
+/** Renders nothing: a field of another action. */
+export function HiddenField() {
+  return null;
+}
+
 /** deptIds (multiple) and targetOrgId (single) as a searchable select of unit names. */
 export function OrgPickerField(props: FieldProps<number[] | number, RJSFSchema, Ctx>) {
   const { formData, onChange, fieldPathId, schema, disabled, readonly, registry, rawErrors, name } = props;
@@ -76,6 +104,8 @@ export function OrgPickerField(props: FieldProps<number[] | number, RJSFSchema, 
   }, [taskId, field]);
 
   const multiple = field === 'deptIds';
+  // rjsf pre-fills arrays up to minItems with empty entries: keep only real ids.
+  const value = multiple ? (Array.isArray(formData) ? formData.filter((n) => typeof n === 'number') : []) : formData;
   return (
     <div className="tf-picker" data-testid={`picker-${field}`}>
       <div className="tf-attachments-label">
@@ -91,7 +121,7 @@ export function OrgPickerField(props: FieldProps<number[] | number, RJSFSchema, 
         loading={opts === null && !error}
         placeholder={multiple ? '选择承办部门' : '选择单位'}
         notFoundContent={opts && opts.length === 0 ? '没有可选的单位' : undefined}
-        value={formData ?? (multiple ? [] : undefined)}
+        value={value}
         onChange={(v) => onChange((Array.isArray(v) && v.length === 0 ? undefined : v) as number[] | number, fieldPathId.path)}
         options={(opts ?? []).map((o) => ({
           value: o.value,
