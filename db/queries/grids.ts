@@ -158,8 +158,15 @@ async function toMulti(db: Q, geometry: unknown): Promise<string> {
  * Checks a community's complete set of grid polygons (after the intended change) and throws
  * GridGeometryError with every offending area. `grids` are EWKT multipolygons.
  */
-async function checkTiling(db: Q, community: CommunityRow, grids: { key: string; name: string; ewkt: string }[]): Promise<void> {
-  const src = JSON.stringify(grids.map((g) => ({ key: g.key, name: g.name, g: g.ewkt })));
+async function checkTiling(
+  db: Q,
+  community: CommunityRow,
+  grids: { key: string; name: string; ewkt: string; changed?: boolean }[],
+): Promise<void> {
+  // Unchanged grids were valid, inside and disjoint before: only pairs with a changed grid can
+  // overlap or stick out (all grids count when none is marked, e.g. after a split).
+  const anyMarked = grids.some((g) => g.changed);
+  const src = JSON.stringify(grids.map((g) => ({ key: g.key, name: g.name, g: g.ewkt, ch: anyMarked ? Boolean(g.changed) : true })));
   const problems: GeoFeature[] = [];
   const invalid = (
     await db.raw(
@@ -193,13 +200,13 @@ async function checkTiling(db: Q, community: CommunityRow, grids: { key: string;
   }
   const r = (
     await db.raw(
-      `WITH s AS (SELECT key, name, ST_GeomFromEWKT(g) AS g FROM json_to_recordset(?::json) AS s(key text, name text, g text)),
+      `WITH s AS (SELECT key, name, ch, ST_GeomFromEWKT(g) AS g FROM json_to_recordset(?::json) AS s(key text, name text, g text, ch boolean)),
           c AS (SELECT geom FROM org_units WHERE id = ?),
      outside AS (
-       SELECT s.name, ST_CollectionExtract(ST_Difference(s.g, c.geom), 3) AS g FROM s, c),
+       SELECT s.name, ST_CollectionExtract(ST_Difference(s.g, c.geom), 3) AS g FROM s, c WHERE s.ch AND NOT ST_CoveredBy(s.g, c.geom)),
      overlap AS (
        SELECT a.name || '与' || b.name AS name, ST_CollectionExtract(ST_Intersection(a.g, b.g), 3) AS g
-       FROM s a JOIN s b ON a.key < b.key AND ST_Intersects(a.g, b.g)),
+       FROM s a JOIN s b ON a.key < b.key AND (a.ch OR b.ch) AND ST_Intersects(a.g, b.g)),
      gap AS (
        SELECT '社区' AS name, ST_CollectionExtract(ST_Difference(c.geom, (SELECT ST_Union(g) FROM s)), 3) AS g FROM c)
      SELECT kind, name, ST_AsGeoJSON(g, 6)::json AS geometry, ST_Area(g::geography) AS m2 FROM (
@@ -427,7 +434,10 @@ export async function saveGridGeometries(
       if (!byId.has(g.id)) throw new GridInputError('网格不属于该社区或已停用，请刷新地图后重试');
       updates.push({ id: g.id, ewkt: await toMulti(trx, g.geometry) });
     }
-    const next = current.map((g) => ({ key: String(g.id), name: g.name, ewkt: updates.find((u) => u.id === g.id)?.ewkt ?? g.ewkt }));
+    const next = current.map((g) => {
+      const u = updates.find((x) => x.id === g.id);
+      return { key: String(g.id), name: g.name, ewkt: u?.ewkt ?? g.ewkt, changed: Boolean(u) };
+    });
     await checkTiling(trx, community, next);
     await applyGeometries(trx, updates);
     const summary = await reassignCommunity(trx, community.id);
@@ -443,13 +453,18 @@ export async function checkGridGeometries(
 ): Promise<FeatureCollection> {
   const community = await communityOf(db, actor, input.communityId);
   const current = await gridsOf(db, community.id);
-  const next = current.map((g) => ({ key: String(g.id), name: g.name, ewkt: g.ewkt }));
+  const next: { key: string; name: string; ewkt: string; changed: boolean }[] = current.map((g) => ({
+    key: String(g.id),
+    name: g.name,
+    ewkt: g.ewkt,
+    changed: false,
+  }));
   let i = 0;
   for (const g of input.grids) {
     const ewkt = await toMulti(db, g.geometry);
     const at = g.id === null ? -1 : next.findIndex((x) => x.key === String(g.id));
-    if (at >= 0) next[at].ewkt = ewkt;
-    else next.push({ key: `new${i++}`, name: g.name ?? '新网格', ewkt });
+    if (at >= 0) next[at] = { ...next[at], ewkt, changed: true };
+    else next.push({ key: `new${i++}`, name: g.name ?? '新网格', ewkt, changed: true });
   }
   try {
     await checkTiling(db, community, next);
