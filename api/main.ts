@@ -11,7 +11,9 @@ import { generateCity } from '../db/seed/generate';
 import { progressBar } from '../db/seed/progress';
 import { createPlatformActivities } from '../temporal-config/activities';
 import { createRuntime } from '../temporal-config/index';
+import { DEFAULT_TASK_QUEUE } from '../temporal-config/search-attributes';
 import { ensureWebBuild } from '../web/build';
+import { TAG_JOBS_WORKFLOW_ID, TAG_JOBS_WORKFLOW_TYPE } from '../workflows/tag-jobs-messages';
 import { createApp } from './app';
 import { createActorResolver } from './auth/session';
 import type { Services } from './http';
@@ -47,6 +49,10 @@ async function main(): Promise<void> {
   const mailer = await createMailer(db);
   const runtime = await createRuntime({ db, activities: createPlatformActivities({ db, mailer }) });
   services.workflows = runtime.client;
+  // 计算标签定时任务 (T-4): one schedule per deployment, started by its id; a running one is left alone.
+  await runtime.client
+    .start(TAG_JOBS_WORKFLOW_TYPE, { workflowId: TAG_JOBS_WORKFLOW_ID, taskQueue: DEFAULT_TASK_QUEUE, args: [{}] })
+    .catch(() => undefined);
   ready = true;
   process.stdout.write(`\n一张表数字化治理平台 已启动: ${url}\n`);
   process.stdout.write(

@@ -28,7 +28,7 @@ export interface TagJobsState {
   fullRuns: number;
 }
 
-export const TAG_JOBS_WORKFLOW_ID = 'tag-jobs';
+export { TAG_JOBS_WORKFLOW_ID } from './tag-jobs-messages';
 
 export async function tagJobs(input: TagJobsInput = {}): Promise<TagJobsState> {
   const drainEvery = input.drainEveryMs ?? 5 * 60_000;
