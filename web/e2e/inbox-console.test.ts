@@ -22,6 +22,7 @@ import { createApp } from '../../api/app';
 import { setClock } from '../../api/auth/clock';
 import { createActorResolver } from '../../api/auth/session';
 import { createLogger } from '../../api/logger';
+import { insertTask } from '../../db/queries/tasks';
 import { seedDemoAccounts } from '../../db/seed/accounts';
 import { createTestDb, type TestDb } from '../../db/testing/server';
 import { createRuntime, type Runtime } from '../../temporal-config';
@@ -284,5 +285,69 @@ describe('form inbox and workflow console in Chromium', { timeout: 180_000 }, ()
     await rt.idle?.();
     expect(await rt.client.getHandle('demo-e2e-c').result()).toMatchObject({ outcome: 'approved' });
     await ctx.close();
+  });
+
+  it('M-3 phone form: the action radio offers only the task allowedActions; a camera photo is downscaled, uploaded and shown', async () => {
+    const { id } = await insertTask(t.db, {
+      workflowId: 'issue-e2e-photo',
+      signalName: 'issue.taskSubmitted',
+      formKey: 'issue.grid_verify',
+      title: '核实：小区路灯损坏',
+      bizType: 'issue',
+      bizId: 'E2E-0001',
+      data: { allowedActions: ['report', 'invalid'] },
+      candidateRole: 'grid_worker',
+      candidateOrgPath: grid.path,
+      orgPath: grid.path,
+      dueAt: new Date(rt.now().getTime() + 2 * DAY),
+      idempotencyKey: 'e2e-photo-task',
+    });
+    const w = await phone();
+    await mobileLogin(w.page, 'gridworker');
+    await w.page.goto(`${base}/m/tasks/${id}`);
+    await w.page.getByTestId('task-form').waitFor();
+    const radios = w.page.locator('.ant-radio-wrapper');
+    expect(await radios.allTextContents()).toEqual(['核实上报', '无效件']);
+    // A 2400×1800 PNG drawn in the page: the upload is downscaled to 1600 px JPEG first.
+    const png = await w.page.evaluate(async () => {
+      const c = document.createElement('canvas');
+      c.width = 2400;
+      c.height = 1800;
+      const g = c.getContext('2d') as CanvasRenderingContext2D;
+      g.fillStyle = '#3b5f86';
+      g.fillRect(0, 0, 2400, 1800);
+      g.fillStyle = '#e0c060';
+      g.fillRect(600, 400, 1200, 900);
+      const blob = await new Promise<Blob | null>((r) => c.toBlob(r, 'image/png'));
+      const buf = new Uint8Array(await (blob as Blob).arrayBuffer());
+      let bin = '';
+      for (const b of buf) bin += String.fromCharCode(b);
+      return btoa(bin);
+    });
+    await w.page
+      .getByTestId('photo-input')
+      .setInputFiles({ name: 'IMG_0001.png', mimeType: 'image/png', buffer: Buffer.from(png, 'base64') });
+    const thumb = w.page.locator('.tf-thumb img');
+    await thumb.waitFor();
+    await expect.poll(async () => thumb.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1600);
+    const file = await t.db('files').where({ task_id: id }).first();
+    expect(file).toMatchObject({ mime: 'image/jpeg', name: 'IMG_0001.jpg' });
+    expect(String(file.org_path)).toBe(grid.path);
+    // The draft keeps the uploaded photo's id.
+    const draft = await w.page.evaluate(
+      (k) => localStorage.getItem(k),
+      `task-draft:${(await t.db('users').where({ username: 'gridworker' }).first()).id}:${id}`,
+    );
+    expect(draft).toContain(file.id);
+    // 无效件 needs 无效原因 (a conditional rule of the form): the Chinese message, nothing sent.
+    await w.page.getByLabel('无效件').check();
+    await w.page.getByTestId('task-submit').click();
+    const reasonError = w.page.locator('.rjsf-field', { has: w.page.locator('#task_reason') }).locator('.ant-form-item-explain-error');
+    await reasonError.waitFor();
+    expect(await reasonError.textContent()).toBe('此项为必填项，请填写');
+    expect((await t.db('tasks').where({ id }).first()).status).toBe('open');
+    await w.page.getByTestId('attachments').scrollIntoViewIfNeeded();
+    await w.page.screenshot({ path: '/tmp/inbox-phone-photo.png' });
+    await w.ctx.close();
   });
 });

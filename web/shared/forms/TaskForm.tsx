@@ -46,6 +46,24 @@ export function prepareForm(
     action.enum = keep.map((x) => x.v);
     u.action = { ...(u.action ?? {}), 'ui:enumNames': keep.map((x) => x.n) };
   }
+  // rjsf renders the fields of `allOf: [{ if, then }, …]` rules as empty rows; the same rules as an
+  // if / else-if chain render and validate. Equivalent for the forms' action rules, whose `if`s
+  // test different action values.
+  const rules = s.allOf;
+  if (
+    s.if === undefined &&
+    Array.isArray(rules) &&
+    rules.length > 0 &&
+    rules.every((r) => r && typeof r === 'object' && 'if' in r && 'then' in r && Object.keys(r).every((k) => k === 'if' || k === 'then'))
+  ) {
+    let chain: Obj | undefined;
+    for (const r of [...(rules as Obj[])].reverse()) {
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema keyword if/then
+      chain = { if: r.if, then: r.then, ...(chain ? { else: chain } : {}) };
+    }
+    delete s.allOf;
+    Object.assign(s, chain);
+  }
   for (const [k, p] of Object.entries(s.properties ?? {})) {
     if (isAttachmentArray(p)) u[k] = { ...(u[k] ?? {}), 'ui:field': 'attachments' };
     // Issue forms: units are picked by name (issue-fields.tsx), ratings with stars.
