@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../scope';
 import { createTestDb, type TestDb } from '../../testing/server';
@@ -6,7 +8,7 @@ import { setManualTag, tagsOfElement } from './assign';
 import { ensureStandardTags } from './catalogue';
 import { recomputeAllTags, recomputeChanged, recomputeTag } from './compute';
 import { createTag, getTag, listTags } from './definitions';
-import { feedLineTag } from './feed';
+import { feedLineTag, pullLineTag } from './feed';
 import { dailyTagStats, listTagLog } from './log';
 import { compileRule, RuleError } from './rules';
 import { searchAllRows, searchByTags } from './search';
@@ -299,6 +301,47 @@ describe('T-5 line tags', () => {
     await expect(
       feedLineTag(t.db, actorAt(other), { tagId: id, mode: 'incremental', source: 'api', rows: [{ key: codes[1] }] }),
     ).rejects.toThrow(ElementValidationError);
+  });
+});
+
+describe('T-5 API pull', () => {
+  it('T-5 pulls the department list from the tag’s feed URL (incremental), and explains an unreachable one in Chinese', async () => {
+    const city = await org('city');
+    const dept = await org('department');
+    const codes = (await t.db('enterprises').orderBy('id', 'desc').limit(2).pluck('credit_code')) as string[];
+    const srv = http.createServer((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ rows: codes.map((key) => ({ key })) }));
+    });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+    try {
+      const url = `http://127.0.0.1:${(srv.address() as AddressInfo).port}/feed`;
+      const cityActor = actorAt(city, 2, 'city');
+      const id = await createTag(t.db, cityActor, {
+        code: 'LINE_PULL',
+        name: '安全生产重点',
+        target: 'enterprise',
+        kind: 'line',
+        definingOrgId: city.id,
+        departmentId: dept.id,
+        feedUrl: url,
+      });
+      const r = await pullLineTag(t.db, actorAt(dept, 3, 'dept'), id, 'incremental');
+      expect(r).toMatchObject({ added: 2, removed: 0, unmatched: 0 });
+      expect(await t.db('tag_feed_runs').where({ tag_id: id, source: 'pull' }).first()).toBeTruthy();
+      const broken = await createTag(t.db, cityActor, {
+        code: 'LINE_DOWN',
+        name: '停用接口',
+        target: 'enterprise',
+        kind: 'line',
+        definingOrgId: city.id,
+        departmentId: dept.id,
+        feedUrl: 'http://127.0.0.1:9/none',
+      });
+      await expect(pullLineTag(t.db, actorAt(dept, 3, 'dept'), broken, 'overwrite')).rejects.toThrow(/拉取部门数据失败/);
+    } finally {
+      srv.close();
+    }
   });
 });
 
