@@ -204,7 +204,7 @@ describe('Fengqiao issue flow in Chromium', { timeout: 300_000 }, () => {
     await w.page.getByTestId('m-issue-detail').waitFor();
     const issueNo = w.page.url().split('/').pop()!;
     expect(issueNo).toMatch(/^Q\d{14}$/);
-    await w.page.getByText('上报', { exact: true }).first().waitFor();
+    await expect.poll(async () => w.page.getByTestId('m-issue-timeline').textContent(), { timeout: 20_000 }).toContain('专职网格员');
     await w.page.screenshot({ path: '/tmp/issue-m-detail.png', fullPage: true });
     const row = await t.db('issues').where({ issue_no: issueNo }).first();
     expect(row.attachments).toHaveLength(1);

@@ -9,7 +9,15 @@ import {
   visibleTimeline,
 } from '../../../pc/pages/issues/api';
 
-export default function IssueSteps({ timeline, resident }: { timeline: TimelineEntry[]; resident?: boolean }) {
+export default function IssueSteps({
+  timeline,
+  resident,
+  unitNames,
+}: {
+  timeline: TimelineEntry[];
+  resident?: boolean;
+  unitNames?: Record<number, string>;
+}) {
   const rows = visibleTimeline(timeline);
   return (
     <Steps direction="vertical" current={rows.length - 1} className="mi-steps" data-testid="m-issue-timeline">
@@ -31,7 +39,7 @@ export default function IssueSteps({ timeline, resident }: { timeline: TimelineE
               </div>
               {resident
                 ? null
-                : detailLines(e).map((l) => (
+                : detailLines(e, unitNames).map((l) => (
                     <div key={l} className="mi-step-line">
                       {l}
                     </div>

@@ -29,6 +29,13 @@ export default function IssueDetailMobile({ issueNo }: { issueNo: string }) {
     void load();
   }, [load]);
 
+  // Just reported: the workflow records the first step a moment after the issue is created.
+  useEffect(() => {
+    if (!d || d.timeline.length > 0) return;
+    const timer = setTimeout(() => void load(), 1500);
+    return () => clearTimeout(timer);
+  }, [d, load]);
+
   const nav = (
     <NavBar onBack={() => navigate('/m/issues')} className="mt-nav">
       问题详情
@@ -123,7 +130,7 @@ export default function IssueDetailMobile({ issueNo }: { issueNo: string }) {
         </div>
       ) : null}
       <Card className="m-card" title="处置过程">
-        <IssueSteps timeline={d.timeline} />
+        <IssueSteps timeline={d.timeline} unitNames={Object.fromEntries(d.dispatches.map((x) => [x.dept.id, x.dept.name]))} />
       </Card>
     </div>
   );

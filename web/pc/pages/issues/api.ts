@@ -186,8 +186,11 @@ export const TIMELINE_ACTION_LABELS: Record<string, string> = {
 /** Timeline rows worth showing (a stale submission changed nothing). */
 export const visibleTimeline = (t: TimelineEntry[]) => t.filter((e) => e.action !== 'stale_submission');
 
-/** A timeline entry's detail as readable Chinese lines. */
-export function detailLines(e: TimelineEntry): string[] {
+/**
+ * A timeline entry's detail as readable Chinese lines; `unitNames` turns 派单 department ids into
+ * names (the issue's dispatches know them).
+ */
+export function detailLines(e: TimelineEntry, unitNames: Record<number, string> = {}): string[] {
   const d = e.detail ?? {};
   const out: string[] = [];
   const str = (k: string) => (typeof d[k] === 'string' && d[k] ? String(d[k]) : null);
@@ -196,6 +199,8 @@ export function detailLines(e: TimelineEntry): string[] {
     return v && typeof v === 'object' && v.name ? v.name : null;
   };
   if (e.action === 'created' && str('source')) out.push(`来源：${SOURCE_LABELS[str('source')!] ?? str('source')}`);
+  if (Array.isArray(d.deptIds) && d.deptIds.length)
+    out.push(`派至：${(d.deptIds as number[]).map((id) => unitNames[id] ?? `单位 ${id}`).join('、')}`);
   if (name('dept')) out.push(`部门：${name('dept')}`);
   if (name('to')) out.push(`转至：${name('to')}`);
   if (str('comment')) out.push(`意见：${str('comment')}`);

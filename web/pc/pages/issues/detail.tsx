@@ -84,6 +84,7 @@ export default function IssueDetailPage({ issueNo }: { issueNo: string }) {
   if (!d) return <Spin style={{ display: 'block', margin: '80px auto' }} />;
 
   const timeline = visibleTimeline(d.timeline);
+  const unitNames = Object.fromEntries(d.dispatches.map((x) => [x.dept.id, x.dept.name]));
   const photos = d.attachments ?? [];
 
   return (
@@ -209,7 +210,7 @@ export default function IssueDetailPage({ issueNo }: { issueNo: string }) {
                           <span className="muted">{e.actorName || '系统'}</span>
                           <span className="muted is-tl-at">{fmtDateTime(e.at)}</span>
                         </div>
-                        {detailLines(e).map((l) => (
+                        {detailLines(e, unitNames).map((l) => (
                           <div key={l} className="is-tl-line">
                             {l}
                           </div>
