@@ -347,3 +347,58 @@ describe('workflow console (M-3, N-5)', () => {
     expect((await u.f_supervisor('DELETE', `/console/filters/${s.json.item.id}`)).status).toBe(204);
   });
 });
+
+describe('console on a Temporal cluster (M-3)', () => {
+  it.skipIf(!process.env.TEMPORAL_ADDRESS)(
+    'M-3 the same console list, detail and terminate work on a Temporal cluster (skipped: needs TEMPORAL_ADDRESS and `npm run temporal:setup`)',
+    async () => {
+      const crt = await createRuntime({ db: t.db, activities: createTasksActivities(t.db), taskQueue: `inbox-test-${Date.now()}` });
+      const app = createApp({ db: t.db, log: createLogger('silent'), workflows: crt.client }, { resolveActor: createActorResolver() });
+      const server = app.listen(0);
+      await new Promise((r) => server.once('listening', r));
+      const saved = base;
+      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
+      try {
+        const sup = await login('f_supervisor');
+        const admin = await login('f_sysadmin');
+        const workflowId = `demo-cluster-${Date.now()}`;
+        const input: DemoApprovalInput = {
+          title: '集群演示审批',
+          applicant: '张三',
+          orgPath: GRIDS.own,
+          candidateRole: 'grid_worker',
+          deadlineMs: 48 * HOUR,
+        };
+        await crt.client.start('demoApproval', { workflowId, taskQueue: crt.taskQueue, args: [input] });
+        await expect
+          .poll(async () => (await t.db('tasks').where({ workflow_id: workflowId }).first())?.status, { timeout: 30_000 })
+          .toBe('open');
+        const d = await sup('GET', `/console/workflows/${workflowId}`);
+        expect(d.status).toBe(200);
+        expect(d.json.timeline.map((e: { title: string }) => e.title)).toContain('设置定时器');
+        expect(d.json.pendingTimers).toHaveLength(1);
+        expect(d.json.state).toMatchObject({ available: true, value: { stage: 'waiting' } });
+        await expect
+          .poll(
+            async () =>
+              (await sup('GET', '/console/workflows?status=running&pageSize=100')).json.items.map(
+                (x: { workflowId: string }) => x.workflowId,
+              ),
+            {
+              timeout: 15_000,
+            },
+          )
+          .toContain(workflowId);
+        expect((await admin('POST', `/console/workflows/${workflowId}/terminate`, { reason: '集群测试结束' })).status).toBe(200);
+      } finally {
+        base = saved;
+        await new Promise<void>((r) => {
+          server.close(() => r());
+          server.closeAllConnections();
+        });
+        await crt.shutdown();
+      }
+    },
+    120_000,
+  );
+});

@@ -64,6 +64,7 @@ export function prepareForm(
     delete s.allOf;
     Object.assign(s, chain);
   }
+  requireTestedFields(s);
   for (const [k, p] of Object.entries(s.properties ?? {})) {
     if (isAttachmentArray(p)) u[k] = { ...(u[k] ?? {}), 'ui:field': 'attachments' };
     // Issue forms: units are picked by name (issue-fields.tsx), ratings with stars.
@@ -74,6 +75,20 @@ export function prepareForm(
   // Fields another action needs (its if/then rule) are hidden until that action is chosen.
   for (const k of fieldsOfOtherActions(s, formData?.action)) u[k] = { ...(u[k] ?? {}), 'ui:field': 'hiddenField' };
   return { schema: s as RJSFSchema, uiSchema: { 'ui:submitButtonOptions': { norender: true }, ...u } as UiSchema };
+}
+
+/**
+ * `if: { properties: { decision: { const: 'reject' } } }` also holds while `decision` is still
+ * empty, so the form would mark the `then` fields required before anything is chosen. A field an
+ * `if` tests must be present for the rule to apply (as the forms mean it).
+ */
+function requireTestedFields(node: Obj | undefined): void {
+  const cond = node?.if as { properties?: Obj; required?: string[] } | undefined;
+  if (cond?.properties) {
+    const tested = Object.keys(cond.properties);
+    cond.required = [...new Set([...(cond.required ?? []), ...tested])];
+  }
+  if (node?.else && typeof node.else === 'object') requireTestedFields(node.else as Obj);
 }
 
 /** Server field errors (`/comment` or `comment`) → rjsf extraErrors. */
