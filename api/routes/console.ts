@@ -215,6 +215,16 @@ export async function listProcesses(db: RouteContext['services']['db'], wf: Work
     }
     window.push(d);
   }
+  // Processes that publish the Overdue search attribute (the issue workflow) are found however old:
+  // a second, index-bound client query adds those the window of newest executions missed.
+  if (q.overdue === 'true' && truncated) {
+    const seen = new Set(window.map((d) => d.runId));
+    let n = 0;
+    for await (const d of wf.list({ ...filter, searchAttributes: { ...(filter.searchAttributes ?? {}), Overdue: true } })) {
+      if (++n > LIST_WINDOW) break;
+      if (!seen.has(d.runId)) window.push(d);
+    }
+  }
   const summaries = await taskSummaries(
     db,
     window.map((d) => d.workflowId),
