@@ -111,6 +111,7 @@ export default function MapPage() {
   const [stats, setStats] = useState<GridStat[]>([]);
   const [saving, setSaving] = useState(false);
   const [baseMapNote, setBaseMapNote] = useState<string | null>(null);
+  const pickedRef = useRef(false);
 
   // The map, the base layer from configuration, the four polygon layers.
   useEffect(() => {
@@ -178,8 +179,9 @@ export default function MapPage() {
       }),
     )
       .then(() => {
+        // Whole city first — unless the user already picked a community while the layers loaded.
         const extent = sources.district.getExtent();
-        if (extent && Number.isFinite(extent[0])) map.getView().fit(extent as Extent, { padding: [20, 20, 20, 20] });
+        if (!pickedRef.current && extent && Number.isFinite(extent[0])) map.getView().fit(extent as Extent, { padding: [20, 20, 20, 20] });
       })
       .catch(() => undefined);
 
@@ -208,6 +210,7 @@ export default function MapPage() {
   }, [showBuildings, showFacilities]);
 
   const loadGrids = async (cid: number) => {
+    pickedRef.current = true;
     const fc = await http.get<FC>('/map/layers/grid', { under: cid });
     sources.grid.clear();
     sources.grid.addFeatures(fmt.readFeatures(fc) as Feature<Geometry>[]);
