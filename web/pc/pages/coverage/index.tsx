@@ -1,8 +1,25 @@
 /** 包户覆盖 (G-6, F-2): rates per district/street/community/grid, the problem list, special persons' 包联 teams. */
-import { Alert, Badge, Card, Col, Progress, Row, Segmented, Select, Statistic, Table, Tabs, Typography } from 'antd';
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  Col,
+  message,
+  Progress,
+  Row,
+  Segmented,
+  Select,
+  Space,
+  Statistic,
+  Table,
+  Tabs,
+  Typography,
+} from 'antd';
 import { useEffect, useState } from 'react';
-import { http } from '../../../shared/http';
+import { ApiRequestError, http } from '../../../shared/http';
 import { useOrgFilter } from '../../layout/org-filter';
+import { useSession } from '../../session';
 
 interface RateRow {
   orgId: number;
@@ -24,6 +41,7 @@ interface Problem {
   elementType: string;
   elementId: number;
   name: string;
+  gridId: number;
   gridName: string;
   problem: 'uncovered' | 'double' | 'invalid';
   workerName: string | null;
@@ -131,18 +149,93 @@ function RatesTab({ orgId }: { orgId?: string }) {
   );
 }
 
+interface Worker {
+  id: number;
+  name: string;
+  kind: string;
+  status: string;
+}
+
+/** 批量包户 (F-2): the selected elements of one grid and type go to one worker of that grid. */
+function AssignBar({ rows, onDone }: { rows: Problem[]; onDone: () => void }) {
+  const [workers, setWorkers] = useState<Worker[]>([]);
+  const [workerId, setWorkerId] = useState<number | undefined>();
+  const grids = new Set(rows.map((r) => r.gridId));
+  const types = new Set(rows.map((r) => r.elementType));
+  const gridId = grids.size === 1 ? rows[0]?.gridId : undefined;
+  useEffect(() => {
+    setWorkerId(undefined);
+    if (!gridId) return setWorkers([]);
+    http
+      .get<{ items: Worker[] }>('/grid-workers', { gridId, pageSize: 100 })
+      .then((r) => setWorkers(r.items.filter((w) => w.status !== 'left')))
+      .catch(() => undefined);
+  }, [gridId]);
+  if (!rows.length) return null;
+  const mixed = grids.size > 1 || types.size > 1;
+  return (
+    <Space style={{ marginBottom: 12 }} wrap>
+      <Typography.Text>已选 {rows.length} 项</Typography.Text>
+      {mixed ? (
+        <Typography.Text type="warning">批量包户须选择同一网格、同一类型的要素</Typography.Text>
+      ) : (
+        <>
+          <Select
+            placeholder="选择包户网格员"
+            style={{ width: 220 }}
+            value={workerId}
+            onChange={setWorkerId}
+            options={workers.map((w) => ({
+              value: w.id,
+              label: `${w.name}（${{ full_time: '专职', part_time: '兼职', exclusive: '专属' }[w.kind] ?? w.kind}）`,
+            }))}
+          />
+          <Button
+            type="primary"
+            disabled={!workerId}
+            onClick={async () => {
+              try {
+                const r = await http.post<{ assigned: number; refused: { reason: string }[] }>('/coverage/assign', {
+                  workerId,
+                  elementType: rows[0].elementType,
+                  elementIds: rows.map((x) => x.elementId),
+                });
+                message.success(
+                  `已包户 ${r.assigned} 项${r.refused.length ? `，${r.refused.length} 项未处理：${r.refused[0].reason}` : ''}`,
+                );
+                onDone();
+              } catch (e) {
+                if (!(e instanceof ApiRequestError)) message.error('包户失败，请稍后重试');
+              }
+            }}
+          >
+            批量包户
+          </Button>
+        </>
+      )}
+    </Space>
+  );
+}
+
 function ProblemsTab({ orgId }: { orgId?: string }) {
+  const { me } = useSession();
+  const canAssign = (me?.permissions ?? []).includes('force.manage');
   const [problem, setProblem] = useState<string | undefined>();
   const [page, setPage] = useState(1);
   const [data, setData] = useState<{ items: Problem[]; total: number }>({ items: [], total: 0 });
+  const [selected, setSelected] = useState<Problem[]>([]);
+  const [reload, setReload] = useState(0);
   useEffect(() => {
+    void reload;
+    setSelected([]);
     http
       .get<{ items: Problem[]; total: number }>('/coverage/problems', { problem, orgId, page, pageSize: 20 })
       .then(setData)
       .catch(() => undefined);
-  }, [problem, orgId, page]);
+  }, [problem, orgId, page, reload]);
   return (
     <>
+      {canAssign ? <AssignBar rows={selected} onDone={() => setReload((n) => n + 1)} /> : null}
       <Select
         allowClear
         placeholder="全部问题"
@@ -160,6 +253,11 @@ function ProblemsTab({ orgId }: { orgId?: string }) {
       <Table<Problem>
         rowKey={(r) => `${r.elementType}-${r.elementId}`}
         size="small"
+        rowSelection={
+          canAssign
+            ? { selectedRowKeys: selected.map((r) => `${r.elementType}-${r.elementId}`), onChange: (_k, rows) => setSelected(rows) }
+            : undefined
+        }
         dataSource={data.items}
         pagination={{ current: page, total: data.total, pageSize: 20, onChange: setPage, showTotal: (n) => `共 ${n} 条` }}
         columns={[
