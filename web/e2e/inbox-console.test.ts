@@ -350,4 +350,31 @@ describe('form inbox and workflow console in Chromium', { timeout: 180_000 }, ()
     await w.page.screenshot({ path: '/tmp/inbox-phone-photo.png' });
     await w.ctx.close();
   });
+
+  it('N-5 console admin action: only the system administrator sees it; confirmed with a reason; the process ends and the audit log has it', async () => {
+    await startDemo('demo-e2e-admin', '临时占道施工审批', '赵六', 5 * DAY);
+    const sup = await consolePage('supervisor', '/console/workflows/demo-e2e-admin');
+    await sup.page.getByTestId('console-detail').waitFor();
+    expect(await sup.page.getByRole('button', { name: /强制终止/ }).count()).toBe(0);
+    expect(await sup.page.getByTestId('console-detail').textContent()).toContain('管理操作仅限系统管理员');
+    await sup.ctx.close();
+
+    const adm = await consolePage('admin', '/console/workflows/demo-e2e-admin');
+    await adm.page.getByTestId('console-detail').waitFor();
+    await adm.page.getByRole('button', { name: /强制终止/ }).click();
+    const dialog = adm.page.locator('.ant-modal');
+    await dialog.waitFor();
+    const ok = dialog.getByRole('button', { name: /确认执行/ });
+    expect(await ok.isDisabled()).toBe(true); // no reason yet
+    await dialog.locator('textarea').fill('申请人已撤回，终止流程');
+    await expect.poll(async () => ok.isEnabled()).toBe(true);
+    await adm.page.screenshot({ path: '/tmp/inbox-console-admin-confirm.png' });
+    await ok.click();
+    await expect.poll(async () => adm.page.getByTestId('console-detail').textContent()).toContain('已终止');
+    expect(await adm.page.locator('.wc-timeline').textContent()).toContain('流程被强制终止');
+    expect((await t.db('tasks').where({ workflow_id: 'demo-e2e-admin' }).first()).status).toBe('cancelled');
+    const audit = await t.db('audit_log').where({ action: 'workflow_terminate', object_id: 'demo-e2e-admin' }).first();
+    expect(audit?.username).toBe('admin');
+    await adm.ctx.close();
+  });
 });

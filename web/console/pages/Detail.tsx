@@ -334,6 +334,7 @@ export default function DetailPage({ id, me }: { id: string; me: Me }) {
           rows={2}
           maxLength={200}
           showCount
+          style={{ marginBottom: 20 }}
           placeholder={`操作原因（必填，将记入审计日志；操作人：${me.displayName}）`}
           value={reason}
           onChange={(e) => setReason(e.target.value)}
