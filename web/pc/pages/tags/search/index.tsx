@@ -2,8 +2,9 @@
 import { DownloadOutlined, SearchOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Form, message, Select, Space, Table, type TableColumnsType, Tabs, Tag, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
-import { ApiRequestError } from '../../../../shared/http';
+import { ApiRequestError, http } from '../../../../shared/http';
 import { useOrgFilter } from '../../../layout/org-filter';
+import { useSession } from '../../../session';
 import { type Catalogue, downloadPost, fetchCatalogue, type SearchResult, type SearchRow, searchTags, type TagExpr } from '../api';
 
 /** all: every tag (AND); any: at least one (OR); none: none of them (NOT). */
@@ -16,8 +17,52 @@ export function buildExpr(all: number[], any: number[], none: number[]): TagExpr
   return parts.length === 1 ? parts[0] : { and: parts };
 }
 
+/** 手动打标签 (T-3): the selected result rows get (or lose) a manual tag of their object type. */
+function ManualTagBar({ cat, type, ids, onDone }: { cat: Catalogue; type: string; ids: number[]; onDone: () => void }) {
+  const [tagId, setTagId] = useState<number | undefined>();
+  const manual = cat.tags.filter((t) => t.kind === 'manual' && t.target === type && t.active);
+  if (!ids.length) return null;
+  const apply = async (on: boolean) => {
+    try {
+      const r = await http.post<{ changed: number; refused: { reason: string }[] }>(`/tags/${tagId}/elements`, {
+        elementType: type,
+        elementIds: ids,
+        on,
+      });
+      message.success(
+        `已${on ? '打上' : '取消'} ${r.changed} 项${r.refused.length ? `；${r.refused.length} 项未处理：${r.refused[0].reason}` : ''}`,
+      );
+      onDone();
+    } catch (e) {
+      if (!(e instanceof ApiRequestError)) message.error('操作失败，请稍后重试');
+    }
+  };
+  return (
+    <Space style={{ marginBottom: 12 }} wrap>
+      <Typography.Text>已选 {ids.length} 项</Typography.Text>
+      <Select
+        placeholder={manual.length ? '选择手动标签' : '没有可用的手动标签'}
+        style={{ width: 220 }}
+        value={tagId}
+        onChange={setTagId}
+        options={manual.map((t) => ({ value: t.id, label: t.name }))}
+      />
+      <Button disabled={!tagId} onClick={() => apply(true)}>
+        打标签
+      </Button>
+      <Button disabled={!tagId} onClick={() => apply(false)}>
+        取消标签
+      </Button>
+    </Space>
+  );
+}
+
 export default function TagSearchPage() {
   const { selected } = useOrgFilter();
+  const { me } = useSession();
+  const canAssign = (me?.permissions ?? []).includes('tag.assign');
+  const [picked, setPicked] = useState<number[]>([]);
+  const [reload, setReload] = useState(0);
   const [cat, setCat] = useState<Catalogue | null>(null);
   const [all, setAll] = useState<number[]>([]);
   const [any, setAny] = useState<number[]>([]);
@@ -51,6 +96,8 @@ export default function TagSearchPage() {
   const orgId = selected ? Number(selected.id) : undefined;
   useEffect(() => {
     if (!submitted) return;
+    void reload;
+    setPicked([]);
     let live = true;
     setLoading(true);
     searchTags({ expr: submitted, elementType: type, orgId, page, pageSize })
@@ -65,7 +112,7 @@ export default function TagSearchPage() {
     return () => {
       live = false;
     };
-  }, [submitted, type, orgId, page, pageSize]);
+  }, [submitted, type, orgId, page, pageSize, reload]);
 
   const run = () => {
     const expr = buildExpr(all, any, none);
@@ -180,8 +227,19 @@ export default function TagSearchPage() {
               label: <span data-testid={`count-${c.elementType}`}>{`${c.label}（${c.count}）`}</span>,
             }))}
           />
+          {canAssign && cat && result.elementType ? (
+            <ManualTagBar cat={cat} type={type ?? result.elementType} ids={picked} onDone={() => setReload((n) => n + 1)} />
+          ) : null}
           <Table<SearchRow>
             rowKey={(r) => `${r.elementType}-${r.elementId}`}
+            rowSelection={
+              canAssign
+                ? {
+                    selectedRowKeys: picked.map((id) => `${type ?? result.elementType}-${id}`),
+                    onChange: (_k, rows) => setPicked(rows.map((r) => r.elementId)),
+                  }
+                : undefined
+            }
             size="middle"
             columns={columns}
             dataSource={result.rows}
