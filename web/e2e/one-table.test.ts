@@ -104,13 +104,11 @@ describe('one table in Chromium', { timeout: 90_000 }, () => {
     await page.screenshot({ path: '/tmp/one-table-import-rejected.png' });
     expect(Number((await t.db('residents').count({ n: '*' }).first())?.n)).toBe(before);
 
-    await page
-      .locator('input[type=file]')
-      .setInputFiles({
-        name: '居民-已修改.xlsx',
-        mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-        buffer: await sheet(people),
-      });
+    await page.locator('input[type=file]').setInputFiles({
+      name: '居民-已修改.xlsx',
+      mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      buffer: await sheet(people),
+    });
     const ok = page.getByTestId('import-ok');
     await ok.waitFor();
     expect(await ok.textContent()).toContain('新增 2');

@@ -84,7 +84,7 @@ export default function BasicLayout({ children, withOrgTree }: { children: React
         <Layout.Sider width={168} className="shell-sider" breakpoint="lg" collapsedWidth={56}>
           <Menu
             mode="inline"
-            selectedKeys={[section]}
+            selectedKeys={[pathname.startsWith('/tags/search') ? '/tags/search' : section]}
             items={items}
             onClick={({ key }) => (key.startsWith('/console') ? window.location.assign(key) : navigate(key))}
           />
