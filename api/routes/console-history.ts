@@ -74,8 +74,8 @@ const ACTIVITY_LABELS: Record<string, string> = {
 
 export function activityLabel(name: string): string {
   if (ACTIVITY_LABELS[name]) return ACTIVITY_LABELS[name];
-  if (/^create.*Task$/i.test(name) || /openTask/i.test(name)) return '创建待办任务';
-  if (/^close.*Task/i.test(name)) return '关闭待办任务';
+  if (/^(create|open).*Task$/i.test(name)) return '创建待办任务';
+  if (/^close.*Tasks?$/i.test(name)) return '关闭待办任务';
   if (/deadline/i.test(name)) return '计算办理时限';
   if (/mail|notify|notice/i.test(name)) return '发送通知';
   return name;

@@ -17,6 +17,7 @@ import {
   listSavedFilters,
   orgNames,
   type ProcessTaskSummary,
+  type RelatedTask,
   relatedTasks,
   roleNames,
   saveFilter,
@@ -29,7 +30,7 @@ import type { ListFilter, WorkflowClientLike, WorkflowExecutionDescription } fro
 import { now as appNow } from '../auth/clock';
 import { errors } from '../errors';
 import { defineRoutes, type RouteContext } from '../http';
-import { readHistory, SA_LABELS, saText, stageLabel } from './console-history';
+import { readHistory, SA_LABELS, saText, stageLabel, type TimelineEntry } from './console-history';
 
 export const LIST_WINDOW = 1000;
 
@@ -367,42 +368,18 @@ export const consoleRoutes = defineRoutes([
       const names = await orgNames(ctx.services.db, [row.orgPath ?? '', ...tasks.map((t) => t.candidateOrgPath ?? '')]);
       row.orgName = row.orgPath ? (names[row.orgPath] ?? null) : null;
 
-      // Task assignments belong in the timeline too: created, claimed, done or closed.
-      for (const t of tasks) {
-        const who =
+      reading.timeline = mergeTaskEvents(
+        reading.timeline,
+        tasks,
+        (t) =>
           t.assigneeName ??
           [
             t.candidateOrgPath ? (names[t.candidateOrgPath] ?? t.candidateOrgPath) : '',
             t.candidateRole ? (roles[t.candidateRole] ?? t.candidateRole) : '',
           ]
             .filter(Boolean)
-            .join(' ');
-        reading.timeline.push({
-          at: t.createdAt,
-          kind: 'task',
-          title: `待办任务「${t.title}」已派发`,
-          detail: `候选办理：${who}${t.dueAt ? `；办理时限 ${new Date(t.dueAt).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false })}` : ''}`,
-          tone: 'pending',
-        });
-        if (t.claimedAt && t.claimedByName)
-          reading.timeline.push({ at: t.claimedAt, kind: 'task', title: `${t.claimedByName} 认领了任务`, tone: 'default' });
-        if (t.completedAt && t.status === 'completed')
-          reading.timeline.push({
-            at: t.completedAt,
-            kind: 'task',
-            title: `${t.completedByName ?? '办理人'} 提交了任务「${t.title}」`,
-            tone: 'success',
-          });
-        if (t.completedAt && (t.status === 'expired' || t.status === 'cancelled'))
-          reading.timeline.push({
-            at: t.completedAt,
-            kind: 'task',
-            title: `任务「${t.title}」${t.status === 'expired' ? '超期关闭' : '已撤销'}`,
-            detail: t.closeReason ?? undefined,
-            tone: 'warning',
-          });
-      }
-      reading.timeline.sort((a, b) => a.at.localeCompare(b.at) || (a.eventId ?? 1e9) - (b.eventId ?? 1e9));
+            .join(' '),
+      );
 
       let state: { available: boolean; value?: unknown; message?: string } = { available: false, message: '该流程类型未定义状态查询' };
       const queryName = STATE_QUERIES[d.type];
@@ -568,6 +545,65 @@ export const consoleRoutes = defineRoutes([
     },
   },
 ]);
+
+const cst = (iso: string) => new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
+
+/**
+ * Task assignments in the history timeline: created, claimed, submitted, closed. Each is placed
+ * next to the history event it belongs to (the n-th task after the n-th 创建待办任务 completion, its
+ * submission before the n-th 表单提交 signal, its closing after the n-th 关闭待办任务), because the
+ * database's clock and the workflow runtime's clock need not agree (a cluster; time skipping in
+ * tests). Entries without such an event fall into place by time.
+ */
+export function mergeTaskEvents(history: TimelineEntry[], tasks: RelatedTask[], who: (t: RelatedTask) => string): TimelineEntry[] {
+  const placed: { pos: number; e: TimelineEntry }[] = history.map((e, i) => ({ pos: i, e }));
+  const nth = (pred: (e: TimelineEntry) => boolean) => history.map((e, i) => (pred(e) ? i : -1)).filter((i) => i >= 0);
+  const created = nth((e) => e.kind === 'activity' && e.title === '活动完成：创建待办任务');
+  const submitted = nth((e) => e.kind === 'signal' && e.title === '收到表单提交');
+  const closed = nth((e) => e.kind === 'activity' && e.title === '活动完成：关闭待办任务');
+  const byTime = (at: string) => {
+    const i = history.findIndex((e) => e.at > at);
+    return (i < 0 ? history.length : i) - 0.5;
+  };
+  let s = 0;
+  let c = 0;
+  tasks.forEach((t, i) => {
+    const base = created[i] ?? byTime(t.createdAt);
+    placed.push({
+      pos: base + 0.1,
+      e: {
+        at: t.createdAt,
+        kind: 'task',
+        title: `待办任务「${t.title}」已派发`,
+        detail: `候选办理：${who(t)}${t.dueAt ? `；办理时限 ${cst(t.dueAt)}` : ''}`,
+        tone: 'pending',
+      },
+    });
+    if (t.claimedAt && t.claimedByName)
+      placed.push({ pos: base + 0.2, e: { at: t.claimedAt, kind: 'task', title: `${t.claimedByName} 认领了任务`, tone: 'default' } });
+    if (t.completedAt && t.status === 'completed') {
+      const at = submitted[s++];
+      placed.push({
+        pos: at !== undefined ? at - 0.1 : byTime(t.completedAt),
+        e: { at: t.completedAt, kind: 'task', title: `${t.completedByName ?? '办理人'} 提交了任务「${t.title}」`, tone: 'success' },
+      });
+    }
+    if (t.completedAt && (t.status === 'expired' || t.status === 'cancelled')) {
+      const at = closed[c++];
+      placed.push({
+        pos: at !== undefined ? at + 0.1 : byTime(t.completedAt),
+        e: {
+          at: t.completedAt,
+          kind: 'task',
+          title: `任务「${t.title}」${t.status === 'expired' ? '超期关闭' : '已撤销'}`,
+          detail: t.closeReason ?? undefined,
+          tone: 'warning',
+        },
+      });
+    }
+  });
+  return placed.sort((a, b) => a.pos - b.pos).map((p) => p.e);
+}
 
 /** The started event's input back to values, through the same SM4 codec the runtimes use. */
 async function decodeInput(payloads: temporal.api.common.v1.IPayload[]): Promise<unknown[]> {

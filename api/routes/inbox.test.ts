@@ -295,6 +295,18 @@ describe('workflow console (M-3, N-5)', () => {
     expect(d.json.tasks[0].candidateRoleName).toBe('专职网格员');
     expect(d.json.canAdmin).toBe(false);
     expect((await u.f_supervisor('GET', '/console/workflows/no-such-process')).status).toBe(404);
+
+    // After the worker submits, task events sit beside the history events they belong to.
+    const task = await t.db('tasks').where({ workflow_id: workflowId }).first();
+    expect((await u.f_gridworker('POST', `/tasks/${task.id}/submit`, { data: { decision: 'approve' } })).status).toBe(200);
+    await rt.idle?.();
+    const after = await u.f_supervisor('GET', `/console/workflows/${workflowId}`);
+    const seq = after.json.timeline.map((e: { title: string }) => e.title) as string[];
+    const at = (re: RegExp) => seq.findIndex((x) => re.test(x));
+    expect(at(/已派发$/)).toBe(at(/^活动完成：创建待办任务$/) + 1);
+    expect(at(/提交了任务/)).toBe(at(/^收到表单提交$/) - 1);
+    expect(at(/^流程完成$/)).toBe(seq.length - 1);
+    expect(after.json.process).toMatchObject({ status: 'COMPLETED', stageLabel: '已办结' });
   });
 
   it('N-5 admin actions by role only, with a reason, audited: terminate closes the tasks; cancel lets the process end itself', async () => {

@@ -164,7 +164,7 @@ describe('form inbox and workflow console in Chromium', { timeout: 180_000 }, ()
     const sup = await consolePage('supervisor', '/console/workflows/demo-e2e-a');
     await sup.page.getByTestId('console-detail').waitFor();
     expect(await sup.page.getByTestId('current-stage').textContent()).toContain('居民临时救助申请审批');
-    await expect.poll(async () => sup.page.getByTestId('workflow-state').textContent()).toContain('待办理');
+    await expect.poll(async () => sup.page.getByTestId('workflow-state').textContent(), { timeout: 20_000 }).toContain('待办理');
     const timer = sup.page.getByTestId('pending-timer').first();
     await timer.waitFor();
     const fire = fmtCn(started + 2 * DAY);
@@ -206,7 +206,7 @@ describe('form inbox and workflow console in Chromium', { timeout: 180_000 }, ()
     await w.page.getByTestId('task-submit').click();
     await w.page.getByRole('button', { name: '提交' }).last().click(); // the confirm dialog
     await w.page.getByTestId('m-tasks').waitFor();
-    await expect.poll(async () => w.page.getByTestId('m-tasks').textContent()).not.toContain('居民临时救助申请审批');
+    await expect.poll(async () => w.page.getByTestId('m-tasks').textContent(), { timeout: 20_000 }).not.toContain('居民临时救助申请审批');
     expect(await w.page.getByTestId('m-tasks').textContent()).toContain('门前绿地占用申请审批');
     await w.page.screenshot({ path: '/tmp/inbox-phone-after-submit.png' });
     await rt.idle?.();
@@ -216,7 +216,7 @@ describe('form inbox and workflow console in Chromium', { timeout: 180_000 }, ()
     // 5. Console: A advanced to its end; the timeline shows the submission and the cancelled timer.
     await sup.page.reload();
     await sup.page.getByTestId('console-detail').waitFor();
-    await expect.poll(async () => sup.page.getByTestId('workflow-state').textContent()).toContain('未同意');
+    await expect.poll(async () => sup.page.getByTestId('workflow-state').textContent(), { timeout: 20_000 }).toContain('未同意');
     const timeline = (await sup.page.locator('.wc-timeline').textContent()) ?? '';
     expect(timeline).toContain('收到表单提交');
     expect(timeline).toContain('流程完成');
@@ -246,7 +246,7 @@ describe('form inbox and workflow console in Chromium', { timeout: 180_000 }, ()
     await sup2.page.locator('.ant-select-item-option', { hasText: /^超期$/ }).click();
     await sup2.page.getByTestId('filter-submit').click();
     const table = sup2.page.locator('.ant-table-tbody');
-    await expect.poll(async () => table.textContent()).toContain('demo-e2e-b');
+    await expect.poll(async () => table.textContent(), { timeout: 20_000 }).toContain('demo-e2e-b');
     expect(await table.textContent()).not.toContain('demo-e2e-a');
     expect(await table.textContent()).toContain('超期');
     await sup2.page.screenshot({ path: '/tmp/inbox-console-overdue.png', fullPage: true });
@@ -281,7 +281,9 @@ describe('form inbox and workflow console in Chromium', { timeout: 180_000 }, ()
     await page.getByLabel('同意').first().check();
     await page.getByTestId('task-submit').click();
     await page.locator('.ant-modal-confirm .ant-btn-primary').click();
-    await expect.poll(async () => page.locator('.ant-table-tbody').textContent()).not.toContain('社区活动场地借用审批');
+    await expect
+      .poll(async () => page.locator('.ant-table-tbody').textContent(), { timeout: 20_000 })
+      .not.toContain('社区活动场地借用审批');
     await rt.idle?.();
     expect(await rt.client.getHandle('demo-e2e-c').result()).toMatchObject({ outcome: 'approved' });
     await ctx.close();
@@ -329,7 +331,7 @@ describe('form inbox and workflow console in Chromium', { timeout: 180_000 }, ()
       .setInputFiles({ name: 'IMG_0001.png', mimeType: 'image/png', buffer: Buffer.from(png, 'base64') });
     const thumb = w.page.locator('.tf-thumb img');
     await thumb.waitFor();
-    await expect.poll(async () => thumb.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1600);
+    await expect.poll(async () => thumb.evaluate((img: HTMLImageElement) => img.naturalWidth), { timeout: 20_000 }).toBe(1600);
     const file = await t.db('files').where({ task_id: id }).first();
     expect(file).toMatchObject({ mime: 'image/jpeg', name: 'IMG_0001.jpg' });
     expect(String(file.org_path)).toBe(grid.path);
@@ -367,10 +369,10 @@ describe('form inbox and workflow console in Chromium', { timeout: 180_000 }, ()
     const ok = dialog.getByRole('button', { name: /确认执行/ });
     expect(await ok.isDisabled()).toBe(true); // no reason yet
     await dialog.locator('textarea').fill('申请人已撤回，终止流程');
-    await expect.poll(async () => ok.isEnabled()).toBe(true);
+    await expect.poll(async () => ok.isEnabled(), { timeout: 20_000 }).toBe(true);
     await adm.page.screenshot({ path: '/tmp/inbox-console-admin-confirm.png' });
     await ok.click();
-    await expect.poll(async () => adm.page.getByTestId('console-detail').textContent()).toContain('已终止');
+    await expect.poll(async () => adm.page.getByTestId('console-detail').textContent(), { timeout: 20_000 }).toContain('已终止');
     expect(await adm.page.locator('.wc-timeline').textContent()).toContain('流程被强制终止');
     expect((await t.db('tasks').where({ workflow_id: 'demo-e2e-admin' }).first()).status).toBe('cancelled');
     const audit = await t.db('audit_log').where({ action: 'workflow_terminate', object_id: 'demo-e2e-admin' }).first();
