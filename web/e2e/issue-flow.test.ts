@@ -88,7 +88,7 @@ afterAll(async () => {
 async function phone(username: string): Promise<{ ctx: BrowserContext; page: Page }> {
   const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
   const page = await ctx.newPage();
-  page.setDefaultTimeout(30_000);
+  page.setDefaultTimeout(45_000);
   await page.goto(`${base}/m/login`);
   await page.getByPlaceholder('请输入用户名').fill(username);
   await page.getByPlaceholder('请输入密码').fill(PASSWORD);
@@ -100,7 +100,7 @@ async function phone(username: string): Promise<{ ctx: BrowserContext; page: Pag
 async function pc(username: string, next: string): Promise<{ ctx: BrowserContext; page: Page }> {
   const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await ctx.newPage();
-  page.setDefaultTimeout(30_000);
+  page.setDefaultTimeout(45_000);
   page.on('response', (r) => {
     if (r.status() >= 500) console.log(`[${username}] ${r.status()} ${r.url()}`);
   });
@@ -118,6 +118,21 @@ async function pc(username: string, next: string): Promise<{ ctx: BrowserContext
   await page.getByRole('button', { name: /登\s*录/ }).click();
   await page.waitForURL((u) => u.pathname === next);
   return { ctx, page };
+}
+
+/**
+ * Waits for a page's root element; reloads once when it does not come. Other test runs on the
+ * shared tree may rebuild web/dist while this one runs, and a lazy chunk that vanished meanwhile
+ * leaves a blank page (the machine is also heavily shared: generous timeouts).
+ */
+async function ready(page: Page, testId: string) {
+  try {
+    await page.getByTestId(testId).first().waitFor({ timeout: 45_000 });
+  } catch {
+    await page.screenshot({ path: `/tmp/issue-debug-${testId}.png`, fullPage: true });
+    await page.reload();
+    await page.getByTestId(testId).first().waitFor({ timeout: 45_000 });
+  }
 }
 
 /** Waits until the workflow has opened the next task of the issue (the UI's previous submit is processed). */
@@ -142,14 +157,7 @@ const step = async (issueNo: string) => (await t.db('issues').where({ issue_no: 
 /** PC: open the issue, 办理, choose the action, fill, submit and confirm. */
 async function pcAct(page: Page, issueNo: string, action: string, fill: (p: Page) => Promise<void>, shot?: string) {
   await page.goto(`${base}/issues/${issueNo}`);
-  await page
-    .getByTestId('issue-handle')
-    .first()
-    .waitFor()
-    .catch(async (e) => {
-      await page.screenshot({ path: '/tmp/issue-debug-pc.png', fullPage: true });
-      throw e;
-    });
+  await ready(page, 'issue-handle');
   await page.getByTestId('issue-handle').first().click();
   await page.getByTestId('task-form').waitFor();
   await page.getByLabel(action, { exact: true }).check();
@@ -158,19 +166,19 @@ async function pcAct(page: Page, issueNo: string, action: string, fill: (p: Page
   if (shot) await page.screenshot({ path: shot });
   await page.getByTestId('task-submit').click();
   await page.locator('.ant-modal-confirm .ant-btn-primary').click();
-  await page.getByTestId('task-form').waitFor({ state: 'detached' });
+  await page
+    .getByTestId('task-form')
+    .waitFor({ state: 'detached', timeout: 60_000 })
+    .catch(async (e) => {
+      await page.screenshot({ path: '/tmp/issue-debug-submit.png' });
+      throw e;
+    });
 }
 
 /** Phone: open the issue from 问题中心, 去办理, choose the action, fill, submit and confirm. */
 async function phoneAct(page: Page, issueNo: string, action: string, fill: (p: Page) => Promise<void>, shot?: string) {
   await page.goto(`${base}/m/issues/${issueNo}`);
-  await page
-    .getByTestId('m-issue-handle')
-    .waitFor()
-    .catch(async (e) => {
-      await page.screenshot({ path: '/tmp/issue-debug-phone.png', fullPage: true });
-      throw e;
-    });
+  await ready(page, 'm-issue-handle');
   await page.getByTestId('m-issue-handle').click();
   await page.getByTestId('task-form').waitFor();
   await page.getByLabel(action, { exact: true }).check();
@@ -181,13 +189,13 @@ async function phoneAct(page: Page, issueNo: string, action: string, fill: (p: P
   await page.waitForURL((u) => u.pathname === '/m/tasks');
 }
 
-describe('Fengqiao issue flow in Chromium', { timeout: 300_000 }, () => {
+describe('Fengqiao issue flow in Chromium', { timeout: 480_000 }, () => {
   it('M-4 a grid worker reports on the phone with a photo and a typed position; the community sees it with its map (Q-1)', async () => {
     const w = await phone('gridworker');
     await w.page.goto(`${base}/m/issues`);
-    await w.page.getByTestId('m-issues').waitFor();
+    await ready(w.page, 'm-issues');
     await w.page.getByTestId('m-issue-new').click();
-    await w.page.getByTestId('m-issue-report').waitFor();
+    await ready(w.page, 'm-issue-report');
     // Required fields are checked in Chinese before anything is sent.
     await w.page.getByTestId('issue-report-submit').click();
     await w.page.getByText('请填写问题标题').waitFor();
@@ -217,7 +225,7 @@ describe('Fengqiao issue flow in Chromium', { timeout: 300_000 }, () => {
 
     // The community's list: 待办 tab with a count, the issue in it; the detail with map and photo.
     const c = await pc('community', '/issues');
-    await c.page.getByTestId('issue-list').waitFor();
+    await ready(c.page, 'issue-list');
     await expect.poll(async () => c.page.getByTestId('tab-todo').textContent()).toMatch(/待办\s*[1-9]/);
     await c.page.getByText('3号楼前路灯不亮').waitFor();
     await c.page.screenshot({ path: '/tmp/issue-pc-list.png' });
@@ -234,8 +242,9 @@ describe('Fengqiao issue flow in Chromium', { timeout: 300_000 }, () => {
   it('Q-1 I-6 resident submits → worker verifies on the phone → community escalates → street dispatches → department accepts and feeds back → worker verifies with stars → resident rates → street archives', async () => {
     // 1. The resident (I-6) submits on the phone.
     const r = await phone('resident1');
-    await r.page.getByTestId('m-resident').waitFor();
+    await ready(r.page, 'm-resident');
     await r.page.getByTestId('m-resident-new').click();
+    await ready(r.page, 'm-resident-submit');
     await r.page.getByPlaceholder('如：楼道灯不亮').fill('二单元楼道灯坏了');
     await r.page.getByPlaceholder('什么时间、在哪里、什么情况').fill('二单元三楼楼道灯坏了一周，老人上下楼不安全');
     await r.page.getByPlaceholder('小区、楼栋、单元').fill('幸福小区 2 栋 2 单元');
@@ -392,7 +401,7 @@ describe('Fengqiao issue flow in Chromium', { timeout: 300_000 }, () => {
 
   it('Q-6 Q-3 analysis charts and map, the joint-meeting list and the responsibility list for the district', async () => {
     const a = await pc('district', '/issues/analysis');
-    await a.page.getByTestId('issue-analysis').waitFor();
+    await ready(a.page, 'issue-analysis');
     await a.page.getByTestId('chart-category').locator('canvas').waitFor();
     await a.page.getByTestId('chart-period').locator('canvas').waitFor();
     await a.page.getByTestId('hotspot-map').locator('canvas').first().waitFor();

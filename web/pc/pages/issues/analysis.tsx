@@ -147,7 +147,7 @@ export default function IssueAnalysisPage() {
                 <div className="muted" style={{ marginBottom: 8 }}>
                   {t.hint}
                 </div>
-                <IssueTable compact items={t.items ?? []} loading={!data} pagination={{ pageSize: 10 }} empty="暂无" />
+                <IssueTable items={t.items ?? []} loading={!data} pagination={{ pageSize: 10 }} empty="暂无" />
               </>
             ),
           }))}

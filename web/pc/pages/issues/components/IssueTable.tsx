@@ -9,13 +9,11 @@ export default function IssueTable({
   loading,
   pagination,
   empty = '暂无问题',
-  compact,
 }: {
   items: IssueListItem[];
   loading?: boolean;
   pagination?: TablePaginationConfig | false;
   empty?: string;
-  compact?: boolean;
 }) {
   const columns: TableColumnsType<IssueListItem> = [
     {
@@ -27,34 +25,29 @@ export default function IssueTable({
           <Link to={`/issues/${r.issueNo}`} data-testid="issue-link">
             {v}
           </Link>
-          <Typography.Text type="secondary" className="mono is-no">
-            {r.issueNo}
+          <Typography.Text type="secondary" className="is-no">
+            <span className="mono">{r.issueNo}</span> · {SOURCE_LABELS[r.source] ?? r.source} ·{' '}
+            {COMPLEXITY_LABELS[r.complexity] ?? r.complexity}
           </Typography.Text>
         </div>
       ),
     },
-    { title: '类别', dataIndex: 'categoryName', width: 120, ellipsis: true, render: (v: string | null) => v ?? '未分类' },
-    ...(compact
-      ? []
-      : [
-          { title: '来源', dataIndex: 'source', width: 100, render: (v: string) => SOURCE_LABELS[v] ?? v },
-          { title: '类型', dataIndex: 'complexity', width: 90, render: (v: string) => COMPLEXITY_LABELS[v] ?? v },
-        ]),
-    { title: '环节', dataIndex: 'step', width: 120, render: (v: string) => <StepTag step={v} /> },
-    { title: '承办单位', dataIndex: 'holderName', width: 170, ellipsis: true, render: (v: string | null, r) => v ?? r.gridName },
+    { title: '类别', dataIndex: 'categoryName', width: 110, ellipsis: true, render: (v: string | null) => v ?? '未分类' },
+    { title: '环节', dataIndex: 'step', width: 116, render: (v: string) => <StepTag step={v} /> },
+    { title: '承办单位', dataIndex: 'holderName', width: 150, ellipsis: true, render: (v: string | null, r) => v ?? r.gridName },
     {
       title: '办理时限',
       dataIndex: 'handlingDeadline',
-      width: 150,
+      width: 140,
       render: (v: string | null, r) => <span className={r.overdue ? 'is-over' : undefined}>{v ? fmtDateTime(v) : '—'}</span>,
     },
     {
       title: '状态',
       key: 'flags',
-      width: 170,
+      width: 150,
       render: (_: unknown, r) => <IssueFlags issue={r} />,
     },
-    { title: '上报时间', dataIndex: 'createdAt', width: 150, render: (v: string) => fmtDateTime(v) },
+    { title: '上报时间', dataIndex: 'createdAt', width: 140, render: (v: string) => fmtDateTime(v) },
   ];
   return (
     <Table<IssueListItem>
@@ -65,7 +58,7 @@ export default function IssueTable({
       dataSource={items}
       pagination={pagination}
       locale={{ emptyText: empty }}
-      scroll={{ x: compact ? 900 : 1100 }}
+      scroll={{ x: 1000 }}
       data-testid="issue-table"
     />
   );
