@@ -12,7 +12,7 @@ import { msToTs } from '@temporalio/common/lib/time';
 import type { Knex } from 'knex';
 import Long from 'long';
 import type { Engine } from './engine';
-import { EventType, type Failure, type HistoryEvent } from './history';
+import { EventType, encodeEvent, type Failure, type HistoryEvent, type Payload } from './history';
 import { proto } from './proto';
 import type { ActivityFunction as ActivityFn } from './types';
 
@@ -204,24 +204,17 @@ async function heartbeat(engine: Engine, task: ActivityRow, workerId: string, de
 async function recordOutcome(engine: Engine, task: ActivityRow, workerId: string, outcome: Outcome): Promise<void> {
   const dc = engine.dataConverter;
   const failure = outcome.kind === 'completed' ? undefined : await encodeErrorToFailure(dc, outcome.error);
-  const result = outcome.kind === 'completed' ? await encodeToPayloads(dc, outcome.result) : undefined;
+  if (outcome.kind === 'completed') {
+    await completeInOneStatement(engine, task, workerId, (await encodeToPayloads(dc, outcome.result)) ?? []);
+    engine.events.emit('wft');
+    return;
+  }
   await engine.db.transaction(async (trx) => {
     const row = (await trx('wf_activities').where({ id: task.id, claimed_by: workerId, attempt: task.attempt }).first().forUpdate()) as
       | ActivityRow
       | undefined;
     if (!row) return; // stale attempt: its lease expired or the activity was resolved meanwhile
     const now = engine.clock.now();
-    if (outcome.kind === 'completed') {
-      await finish(engine, trx, row, {
-        eventType: EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED,
-        activityTaskCompletedEventAttributes: {
-          scheduledEventId: Long.fromNumber(row.scheduled_event_id),
-          result: { payloads: result ?? [] },
-          identity: workerId,
-        },
-      });
-      return;
-    }
     if (outcome.kind === 'cancelled' && row.cancel_requested) {
       await finish(engine, trx, row, {
         eventType: EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED,
@@ -231,7 +224,41 @@ async function recordOutcome(engine: Engine, task: ActivityRow, workerId: string
     }
     await failAttempt(engine, trx, row, failure ?? { message: 'activity failed' }, now, false);
   });
-  engine.events.emit('work');
+  engine.events.emit('wft');
+}
+
+/**
+ * The common case in one round trip: delete the task (only if this attempt still holds it), mark
+ * the workflow task pending and queue Started + Completed, all in one statement (atomic).
+ */
+async function completeInOneStatement(engine: Engine, task: ActivityRow, workerId: string, result: Payload[]): Promise<void> {
+  const now = engine.clock.now();
+  const started = encodeEvent({
+    eventType: EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED,
+    eventTime: msToTs(now),
+    activityTaskStartedEventAttributes: {
+      scheduledEventId: Long.fromNumber(task.scheduled_event_id),
+      identity: workerId,
+      attempt: task.attempt,
+      lastFailure: task.last_failure ? proto.temporal.api.failure.v1.Failure.decode(task.last_failure) : undefined,
+    },
+  });
+  const completed = encodeEvent({
+    eventType: EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED,
+    eventTime: msToTs(now),
+    activityTaskCompletedEventAttributes: {
+      scheduledEventId: Long.fromNumber(task.scheduled_event_id),
+      result: { payloads: result },
+      identity: workerId,
+    },
+  });
+  await engine.db.raw(
+    `WITH act AS (DELETE FROM wf_activities WHERE id = :id AND claimed_by = :workerId AND attempt = :attempt RETURNING run_id),
+          ex AS (UPDATE wf_executions SET wft_pending = true, wft_ready_at = :now
+                  WHERE run_id = (SELECT run_id FROM act) AND status = 'running' RETURNING run_id)
+     INSERT INTO wf_inbox (run_id, event) SELECT ex.run_id, e.event FROM ex, unnest(ARRAY[:started, :completed]::bytea[]) WITH ORDINALITY AS e(event, n) ORDER BY e.n`,
+    { id: task.id, workerId, attempt: task.attempt, now: new Date(now), started, completed },
+  );
 }
 
 /** Final outcome: the row goes, Started + the result event go to the workflow's inbox. */
@@ -384,7 +411,7 @@ export async function fireDueTimers(engine: Engine, limit = 500): Promise<number
     }
     return due.length;
   });
-  if (n > 0) engine.events.emit('work');
+  if (n > 0) engine.events.emit('wft');
   return n;
 }
 

@@ -169,22 +169,30 @@ export class EmbeddedWorkflowClient {
   /** Waits for the end of the chain of runs that starts at `runId` (or the latest run). */
   private async result<R>(workflowId: string, runId: string | undefined): Promise<R> {
     let row = await this.engine.findRun(this.engine.db, workflowId, runId);
+    let pollMs = 100;
     for (;;) {
       if (row.status === 'continued_as_new' && row.continued_run_id) {
         row = await this.engine.findRun(this.engine.db, workflowId, row.continued_run_id);
         continue;
       }
       if (row.status !== 'running') return this.outcome<R>(row);
+      // Woken when this run closes in this process; runs closed by other processes are seen by
+      // polling, backing off to every 2 s so that many waiters do not flood the database.
+      const waitedFor = row.run_id;
       await new Promise<void>((resolve) => {
-        const t = setTimeout(done, 50);
         const engine = this.engine;
+        const t = setTimeout(done, pollMs);
+        function onClosed(id?: string) {
+          if (id === undefined || id === waitedFor) done();
+        }
         function done() {
           clearTimeout(t);
-          engine.events.off('closed', done);
+          engine.events.off('closed', onClosed);
           resolve();
         }
-        engine.events.on('closed', done);
+        engine.events.on('closed', onClosed);
       });
+      pollMs = Math.min(2000, pollMs * 2);
       row = await this.engine.findRun(this.engine.db, workflowId, row.run_id);
     }
   }

@@ -68,6 +68,31 @@ export interface StartRequest {
   input?: Payload[];
 }
 
+/** What a committed workflow task did (for test hooks and targeted wake-ups). */
+export interface AppliedTask {
+  runId: string;
+  firstEventId: number;
+  lastEventId: number;
+  closed: boolean;
+  /** Its own inbox got events (a child started, a signal to itself…): another task is due. */
+  moreWork: boolean;
+  activities: boolean;
+}
+
+interface NewRun {
+  runId: string;
+  workflowId: string;
+  workflowType: string;
+  taskQueue: string;
+  input: Payload[];
+  memo?: Record<string, Payload>;
+  searchAttributes?: Record<string, Payload>;
+  firstExecutionRunId: string;
+  continuedFrom?: string;
+  parent?: { workflowId: string; runId: string; initiatedEventId: number; closePolicy: number };
+  header?: temporal.api.common.v1.IHeader;
+}
+
 const ts = (ms: number) => msToTs(ms);
 const L = (n: number) => Long.fromNumber(n);
 
@@ -108,9 +133,29 @@ export class Engine {
   // ------------------------------------------------------------------ client side
 
   async start(req: StartRequest): Promise<{ runId: string }> {
-    const runId = await this.db.transaction((trx) => this.startInTrx(trx, req));
-    this.events.emit('work');
+    const policy = req.workflowIdReusePolicy ?? 'ALLOW_DUPLICATE';
+    // The default policy needs no look at earlier runs: the unique index on open executions is
+    // the whole check, so a start is one statement (execution row + its first inbox event).
+    const runId =
+      policy === 'ALLOW_DUPLICATE' && !req.signal && !this.embedded
+        ? await this.createRun(this.db, await this.runFromRequest(req))
+        : await this.db.transaction((trx) => this.startInTrx(trx, req));
+    this.events.emit('wft');
     return { runId };
+  }
+
+  private async runFromRequest(req: StartRequest): Promise<NewRun> {
+    const id = randomUUID();
+    return {
+      runId: id,
+      workflowId: req.workflowId,
+      workflowType: req.workflowType,
+      taskQueue: req.taskQueue,
+      input: req.input ?? (await encodeToPayloads(this.dataConverter, ...req.args)) ?? [],
+      memo: req.memo ? await encodeMapToPayloads(this.dataConverter, req.memo) : undefined,
+      searchAttributes: req.searchAttributes ? encodeUnifiedSearchAttributes(req.searchAttributes as never, undefined) : undefined,
+      firstExecutionRunId: id,
+    };
   }
 
   /** Starts an execution inside the caller's transaction (schedules start theirs this way). */
@@ -125,20 +170,7 @@ export class Engine {
         throw alreadyStarted(req);
       }
     }
-    const input = req.input ?? (await encodeToPayloads(this.dataConverter, ...req.args)) ?? [];
-    const memo = req.memo ? await encodeMapToPayloads(this.dataConverter, req.memo) : undefined;
-    const sa = req.searchAttributes ? encodeUnifiedSearchAttributes(req.searchAttributes as never, undefined) : undefined;
-    const id = randomUUID();
-    await this.createRun(trx, {
-      runId: id,
-      workflowId: req.workflowId,
-      workflowType: req.workflowType,
-      taskQueue: req.taskQueue,
-      input,
-      memo,
-      searchAttributes: sa,
-      firstExecutionRunId: id,
-    });
+    const id = await this.createRun(trx, await this.runFromRequest(req));
     if (req.signal) {
       const signalInput = (await encodeToPayloads(this.dataConverter, ...req.signal.args)) ?? [];
       await this.toInbox(trx, id, {
@@ -164,7 +196,7 @@ export class Engine {
       });
       if (!ok) throw new WorkflowNotFoundError(`工作流 ${workflowId} 已结束, 无法接收信号`, workflowId, row.run_id);
     });
-    this.events.emit('work');
+    this.events.emit('wft');
   }
 
   async requestCancel(workflowId: string, runId?: string): Promise<void> {
@@ -178,7 +210,7 @@ export class Engine {
       if (!ok) throw new WorkflowNotFoundError(`工作流 ${workflowId} 已结束, 无需取消`, workflowId, row.run_id);
       await trx('wf_executions').where({ run_id: row.run_id }).update({ cancel_requested: true });
     });
-    this.events.emit('work');
+    this.events.emit('wft');
   }
 
   async terminate(workflowId: string, runId: string | undefined, reason?: string): Promise<void> {
@@ -225,15 +257,17 @@ export class Engine {
   // ------------------------------------------------------------------ workflow tasks
 
   /** Claims and applies one pending workflow task of `taskQueue`; false when there is none. */
-  async processWorkflowTask(taskQueue: string): Promise<boolean> {
+  async processWorkflowTask(taskQueue: string, probeFirst = true): Promise<boolean> {
     // A plain read first: idle polls cost one round trip instead of a transaction.
-    const probe = await this.db('wf_executions')
-      .where({ task_queue: taskQueue, wft_pending: true, status: 'running' })
-      .andWhere('wft_ready_at', '<=', this.now())
-      .first('run_id');
-    if (!probe) return false;
+    if (probeFirst) {
+      const probe = await this.db('wf_executions')
+        .where({ task_queue: taskQueue, wft_pending: true, status: 'running' })
+        .andWhere('wft_ready_at', '<=', this.now())
+        .first('run_id');
+      if (!probe) return false;
+    }
     let claimedRun: string | undefined;
-    let applied: { runId: string; firstEventId: number; lastEventId: number } | undefined;
+    let applied: AppliedTask | undefined;
     try {
       return await this.db
         .transaction(async (trx) => {
@@ -250,7 +284,13 @@ export class Engine {
           return true;
         })
         .then((did) => {
-          if (applied) this.options.hooks?.afterCommit?.(applied);
+          if (applied) {
+            this.options.hooks?.afterCommit?.(applied);
+            // Wake local loops and result() waiters only once the task's rows are visible.
+            if (applied.moreWork) this.events.emit('wft');
+            if (applied.activities) this.events.emit('activity');
+            if (applied.closed) this.events.emit('closed', applied.runId);
+          }
           return did;
         });
     } catch (err) {
@@ -263,14 +303,11 @@ export class Engine {
     }
   }
 
-  private async applyWorkflowTask(
-    trx: Knex.Transaction,
-    row: ExecutionRow,
-  ): Promise<{ runId: string; firstEventId: number; lastEventId: number }> {
-    const inbox = (await trx('wf_inbox').where({ run_id: row.run_id }).orderBy('id').select('id', 'event')) as {
-      id: number;
-      event: Buffer;
-    }[];
+  private async applyWorkflowTask(trx: Knex.Transaction, row: ExecutionRow): Promise<AppliedTask> {
+    // Producers lock the execution row before queuing, so nothing can join the inbox while this
+    // task holds the row: take it all at once (a rollback puts it back).
+    const taken = await trx.raw('DELETE FROM wf_inbox WHERE run_id = ? RETURNING id, event', [row.run_id]);
+    const inbox = (taken.rows as { id: number; event: Buffer }[]).sort((a, b) => Number(a.id) - Number(b.id));
     const run = await this.syncedRun(trx, row, false);
     const inputs = inbox.map((r) => decodeEvent(r.event));
     const now = this.clock.now();
@@ -280,29 +317,29 @@ export class Engine {
     for (const effect of outcome.effects) {
       if (await this.applyEffect(trx, row, effect, now)) selfInbox = true;
     }
-    if (outcome.events.length > 0) {
-      await trx.batchInsert(
-        'wf_history',
-        outcome.events.map((e) => ({
-          run_id: row.run_id,
-          event_id: Number(e.eventId),
-          event_type: EventType[e.eventType ?? 0],
-          data: encodeEvent(e),
-        })),
-        500,
-      );
-    }
-    if (inbox.length > 0)
-      await trx('wf_inbox')
-        .whereIn(
-          'id',
-          inbox.map((r) => r.id),
-        )
-        .delete();
-    await trx('wf_executions')
-      .where({ run_id: row.run_id })
-      .update({ next_event_id: run.nextEventId, wft_pending: selfInbox && !run.closed, wft_failures: 0, last_wft_error: null });
-    const applied = { runId: row.run_id, firstEventId: row.next_event_id, lastEventId: run.nextEventId - 1 };
+    // History and the execution's position in one statement.
+    await trx.raw(
+      `WITH h AS (INSERT INTO wf_history (run_id, event_id, event_type, data)
+                  SELECT :runId, * FROM unnest(:ids::int[], :types::text[], :data::bytea[]))
+       UPDATE wf_executions SET next_event_id = :next, wft_pending = :pending, wft_failures = 0, last_wft_error = NULL
+        WHERE run_id = :runId`,
+      {
+        runId: row.run_id,
+        ids: outcome.events.map((e) => Number(e.eventId)),
+        types: outcome.events.map((e) => EventType[e.eventType ?? 0]),
+        data: outcome.events.map((e) => encodeEvent(e)),
+        next: run.nextEventId,
+        pending: selfInbox && !run.closed,
+      },
+    );
+    const applied = {
+      runId: row.run_id,
+      firstEventId: row.next_event_id,
+      lastEventId: run.nextEventId - 1,
+      closed: run.closed,
+      moreWork: selfInbox && !run.closed,
+      activities: outcome.effects.some((e) => e.kind === 'activity'),
+    };
     await this.options.hooks?.beforeCommit?.(applied);
     if (run.closed) this.evict(row.run_id);
     return applied;
@@ -332,7 +369,8 @@ export class Engine {
     }
     if (run) this.evict(row.run_id);
     run = new WorkflowRun(row.run_id, row.workflow_id, row.task_queue, await this.creator, this.identity, this.options.payloadCodecs ?? []);
-    const history = await this.history(row.run_id, q);
+    // A run that has not had its first task has no history yet: nothing to read.
+    const history = row.next_event_id > 1 ? await this.history(row.run_id, q) : [];
     if (history.length > 0) {
       await run.replay(history);
       this.stats.replays++;
@@ -569,9 +607,12 @@ export class Engine {
   private async closeRun(trx: Knex.Transaction, row: ExecutionRow, event: HistoryEvent, now: number): Promise<void> {
     const status = CLOSE_EVENTS.get(event.eventType ?? 0) ?? 'completed';
     const update: Record<string, unknown> = { status, close_time: new Date(now), wft_pending: false, result: encodeEvent(event) };
-    await trx('wf_timers').where({ run_id: row.run_id }).delete();
-    await trx('wf_activities').where({ run_id: row.run_id }).delete();
-    await trx('wf_inbox').where({ run_id: row.run_id }).delete();
+    // Whatever was pending dies with the run (one statement).
+    await trx.raw(
+      `WITH t AS (DELETE FROM wf_timers WHERE run_id = :r), a AS (DELETE FROM wf_activities WHERE run_id = :r)
+       DELETE FROM wf_inbox WHERE run_id = :r`,
+      { r: row.run_id },
+    );
     if (status === 'continued_as_new') {
       const a = event.workflowExecutionContinuedAsNewEventAttributes ?? {};
       const newRunId = randomUUID();
@@ -604,7 +645,7 @@ export class Engine {
     }
     await trx('wf_executions').where({ run_id: row.run_id }).update(update);
     await this.notifyParent(trx, row, event, now);
-    await this.closeChildren(trx, row);
+    if (this.cache.get(row.run_id)?.hasChildren ?? true) await this.closeChildren(trx, row);
   }
 
   /** The parent learns of its child's end through a Child* event in its inbox. */
@@ -710,48 +751,26 @@ export class Engine {
     return true;
   }
 
-  private async createRun(
-    trx: Knex.Transaction,
-    r: {
-      runId: string;
-      workflowId: string;
-      workflowType: string;
-      taskQueue: string;
-      input: Payload[];
-      memo?: Record<string, Payload>;
-      searchAttributes?: Record<string, Payload>;
-      firstExecutionRunId: string;
-      continuedFrom?: string;
-      parent?: { workflowId: string; runId: string; initiatedEventId: number; closePolicy: number };
-      header?: temporal.api.common.v1.IHeader;
-    },
-  ): Promise<void> {
+  private async createRun(q: Knex | Knex.Transaction, r: NewRun): Promise<string> {
     const now = this.clock.now();
-    try {
-      await trx('wf_executions').insert({
-        run_id: r.runId,
-        workflow_id: r.workflowId,
-        workflow_type: r.workflowType,
-        task_queue: r.taskQueue,
-        status: 'running',
-        start_time: new Date(now),
-        memo: JSON.stringify(await this.decodeMemo(r.memo)),
-        search_attributes: JSON.stringify(decodeSearchAttributes(r.searchAttributes ?? {})),
-        parent_workflow_id: r.parent?.workflowId ?? null,
-        parent_run_id: r.parent?.runId ?? null,
-        parent_initiated_event_id: r.parent?.initiatedEventId ?? null,
-        parent_close_policy: r.parent?.closePolicy ?? null,
-        first_execution_run_id: r.firstExecutionRunId,
-        next_event_id: 1,
-        wft_pending: true,
-        wft_ready_at: new Date(now),
-      });
-    } catch (err) {
-      if ((err as { code?: string }).code === '23505') {
-        throw new WorkflowExecutionAlreadyStartedError(`工作流 ${r.workflowId} 已在运行, 请勿重复启动`, r.workflowId, r.workflowType);
-      }
-      throw err;
-    }
+    const execution = {
+      run_id: r.runId,
+      workflow_id: r.workflowId,
+      workflow_type: r.workflowType,
+      task_queue: r.taskQueue,
+      status: 'running',
+      start_time: new Date(now),
+      memo: JSON.stringify(await this.decodeMemo(r.memo)),
+      search_attributes: JSON.stringify(decodeSearchAttributes(r.searchAttributes ?? {})),
+      parent_workflow_id: r.parent?.workflowId ?? null,
+      parent_run_id: r.parent?.runId ?? null,
+      parent_initiated_event_id: r.parent?.initiatedEventId ?? null,
+      parent_close_policy: r.parent?.closePolicy ?? null,
+      first_execution_run_id: r.firstExecutionRunId,
+      next_event_id: 1,
+      wft_pending: true,
+      wft_ready_at: new Date(now),
+    };
     const started: HistoryEvent = {
       eventType: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED,
       eventTime: ts(now),
@@ -775,7 +794,20 @@ export class Engine {
         parentInitiatedEventId: r.parent ? L(r.parent.initiatedEventId) : undefined,
       },
     };
-    await trx('wf_inbox').insert({ run_id: r.runId, event: encodeEvent(started) });
+    // One statement for the execution row and its first event (atomic without a transaction).
+    const insertRun = q('wf_executions').insert(execution).toSQL();
+    try {
+      await q.raw(`WITH e AS (${insertRun.sql} RETURNING run_id) INSERT INTO wf_inbox (run_id, event) SELECT run_id, ? FROM e`, [
+        ...insertRun.bindings,
+        encodeEvent(started),
+      ]);
+    } catch (err) {
+      if ((err as { code?: string }).code === '23505') {
+        throw new WorkflowExecutionAlreadyStartedError(`工作流 ${r.workflowId} 已在运行, 请勿重复启动`, r.workflowId, r.workflowType);
+      }
+      throw err;
+    }
+    return r.runId;
   }
 }
 

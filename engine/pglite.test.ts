@@ -24,7 +24,7 @@ beforeAll(async () => {
   db = await openDb({ dataDir: dir });
   await migrateLatest(db);
   env = await createTestEnv({ db, workflowsPath, activities: createDemoActivities() });
-}, 180_000);
+}, 400_000);
 
 afterAll(async () => {
   await env?.shutdown();

@@ -94,6 +94,8 @@ const WFT_TIMEOUT = msToTs(10_000);
 export class WorkflowRun {
   nextEventId = 1;
   closed = false;
+  /** It started child workflows (their parent close policy then applies). */
+  hasChildren = false;
   /** SDK internal flags seen so far (written to WorkflowTaskCompleted.sdkMetadata). */
   private flags = new Set<number>();
   private vm?: Workflow;
@@ -723,6 +725,7 @@ export class WorkflowRun {
           },
         });
       } else if (c.startChildWorkflowExecution) {
+        this.hasChildren = true;
         const s = c.startChildWorkflowExecution;
         const seq = s.seq ?? 0;
         const attrs: temporal.api.history.v1.IStartChildWorkflowExecutionInitiatedEventAttributes = {

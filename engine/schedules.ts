@@ -143,7 +143,7 @@ export class ScheduleHandle {
       if (!row) throw new Error(`未找到计划 ${this.scheduleId}, 请核对编号`);
       await runAction(this.engine, trx, row, this.engine.clock.now());
     });
-    this.engine.events.emit('work');
+    this.engine.events.emit('wft');
   }
 
   async delete(): Promise<void> {
@@ -179,7 +179,7 @@ export async function fireDueSchedules(engine: Engine, limit = 50): Promise<numb
     }
     return due.length;
   });
-  if (n > 0) engine.events.emit('work');
+  if (n > 0) engine.events.emit('wft');
   return n;
 }
 

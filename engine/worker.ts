@@ -15,9 +15,20 @@ export class EmbeddedWorker {
   private inflight = new Set<Promise<void>>();
   private readonly workerId: string;
   private readonly waiters = new Set<() => void>();
+  private readonly wftWaiters = new Set<() => void>();
+  private readonly activityWaiters = new Set<() => void>();
   private readonly timeWaiters = new Set<() => void>();
+  /** 'work': wake every loop (tests, shutdown). */
   private readonly wakeUp = () => {
-    for (const w of [...this.waiters]) w();
+    for (const set of [this.waiters, this.wftWaiters, this.activityWaiters]) for (const w of [...set]) w();
+  };
+  /** One workflow task is due: wake one idle task loop, not all of them (no thundering herd). */
+  private readonly wakeWft = () => {
+    const first = this.wftWaiters.values().next().value;
+    first?.();
+  };
+  private readonly wakeActivity = () => {
+    for (const w of [...this.activityWaiters]) w();
   };
   private readonly wakeTime = () => {
     for (const w of [...this.timeWaiters]) w();
@@ -37,10 +48,19 @@ export class EmbeddedWorker {
     const onWork = () => this.wakeUp();
     this.engine.events.on('work', onWork);
     this.engine.events.on('time', this.wakeTime);
+    this.engine.events.on('wft', this.wakeWft);
+    this.engine.events.on('activity', this.wakeActivity);
     const wftLoops = this.engine.embedded ? 1 : (this.options.maxConcurrentWorkflowTasks ?? 4);
     const loops = [
-      ...Array.from({ length: wftLoops }, () => this.loop(() => this.engine.processWorkflowTask(this.options.taskQueue))),
-      this.loop(() => this.pollActivities()),
+      ...Array.from({ length: wftLoops }, () => {
+        let probe = true; // after a busy round there is probably more: skip the cheap probe
+        return this.loop(async () => {
+          const did = await this.engine.processWorkflowTask(this.options.taskQueue, probe);
+          probe = !did;
+          return did;
+        }, 'wft');
+      }),
+      this.loop(() => this.pollActivities(), 'activity'),
       // Timers and leases are due by the clock, not by events: polled (or woken by a clock jump).
       this.loop(
         async () => (await fireDueTimers(this.engine)) + (await expireActivities(this.engine)) + (await fireDueSchedules(this.engine)) > 0,
@@ -53,6 +73,8 @@ export class EmbeddedWorker {
       await Promise.race([Promise.allSettled([...this.inflight]), grace]);
       this.engine.events.off('work', onWork);
       this.engine.events.off('time', this.wakeTime);
+      this.engine.events.off('wft', this.wakeWft);
+      this.engine.events.off('activity', this.wakeActivity);
     });
     return this.stopped;
   }
@@ -68,7 +90,7 @@ export class EmbeddedWorker {
     return this.inflight.size;
   }
 
-  private async loop(step: () => Promise<boolean>, wakeOn: 'work' | 'time' = 'work'): Promise<void> {
+  private async loop(step: () => Promise<boolean>, wakeOn: 'wft' | 'activity' | 'time'): Promise<void> {
     while (this.running) {
       let busy = false;
       try {
@@ -77,7 +99,7 @@ export class EmbeddedWorker {
         if (!this.running) break;
         console.error('嵌入式工作流引擎轮询出错', err);
       }
-      if (!busy) await this.idle(wakeOn === 'work' ? this.waiters : this.timeWaiters);
+      if (!busy) await this.idle(wakeOn === 'wft' ? this.wftWaiters : wakeOn === 'activity' ? this.activityWaiters : this.timeWaiters);
     }
   }
 
@@ -102,7 +124,7 @@ export class EmbeddedWorker {
         .catch((err) => console.error('记录活动结果失败', err))
         .finally(() => {
           this.inflight.delete(p);
-          this.wakeUp();
+          this.wakeActivity(); // capacity freed
         });
       this.inflight.add(p);
     }
