@@ -20,9 +20,9 @@ import * as m20261124060000 from './20261124060000_tags';
 import * as m20261124060100 from './20261124060100_tag_permissions_data';
 import * as m20261124060200 from './20261124060200_import_logs';
 import * as m20261124060300 from './20261124060300_tag_index_tuning';
+import * as m20261124060400 from './20261124060400_element_tags_probe_index';
 import * as m20261124070000 from './20261124070000_console_files';
 import * as m20261124070100 from './20261124070100_workflow_console_permissions_data';
-import * as m20261124060400 from './20261124060400_element_tags_probe_index';
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261124010000_orgs_users_audit': m20261124010000,
@@ -41,7 +41,7 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261124060100_tag_permissions_data': m20261124060100,
   '20261124060200_import_logs': m20261124060200,
   '20261124060300_tag_index_tuning': m20261124060300,
+  '20261124060400_element_tags_probe_index': m20261124060400,
   '20261124070000_console_files': m20261124070000,
   '20261124070100_workflow_console_permissions_data': m20261124070100,
-  '20261124060400_element_tags_probe_index': m20261124060400,
 };

@@ -122,7 +122,15 @@ describe('D-1 validation', () => {
 describe('D-2 boundary changes re-assign elements', () => {
   it('D-2 moving the shared boundary moves buildings on the strip with their houses, households, residents, relations and tags in one transaction', async () => {
     // Put the new boundary just left of grid a's easternmost building, so at least one building moves.
-    const east = Number((await t.db('buildings').where('grid_id', a.id).max({ x: t.db.raw('ST_X(geom)') }).first())?.x);
+    const east = Number(
+      (
+        await t
+          .db('buildings')
+          .where('grid_id', a.id)
+          .max({ x: t.db.raw('ST_X(geom)') })
+          .first()
+      )?.x,
+    );
     const mid = Math.round((east - 0.0001) * 1e6) / 1e6;
     const strip = (await t.db('buildings').where('grid_id', a.id).whereRaw('ST_X(geom) > ?', [mid]).pluck('id')) as number[];
     const residentsOnStrip = Number(
