@@ -208,7 +208,7 @@ describe('inbox over HTTP (M-3, N-3)', () => {
     const r = await u.f_gridworker('POST', `/tasks/${id}/submit`, { data: { action: 'self_handle', result: '已现场处理完毕' } });
     expect(r.status).toBe(400);
     expect(r.json.error.fields[0].field).toBe('action');
-    expect(r.json.error.message).toMatch(/[\u4e00-\u9fa5]/);
+    expect(r.json.error.message).toBe('办理操作“自行处置”不是该任务当前允许的操作，请从“核实上报”、“无效件”中选择后再提交');
     expect((await t.db('tasks').where({ id }).first()).status).toBe('open');
   });
 });

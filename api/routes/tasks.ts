@@ -81,13 +81,22 @@ function formOf(
  * A task that lists `data.allowedActions` (e.g. the issue workflow's steps) accepts only those
  * actions; anything else is refused before anything changes, naming the field `action`.
  */
-function refuseActionNotAllowed(t: TaskRow, data: Record<string, unknown>): void {
+function refuseActionNotAllowed(
+  t: TaskRow,
+  data: Record<string, unknown>,
+  form: { schema: Record<string, unknown>; uiSchema: Record<string, unknown> },
+): void {
   const allowed = t.data?.allowedActions;
   if (!Array.isArray(allowed) || allowed.length === 0) return;
   const action = data?.action;
   if (typeof action === 'string' && allowed.includes(action)) return;
-  const shown = typeof action === 'string' && action ? `“${action}”` : '（未选择）';
-  throw errors.badRequest(`办理操作${shown}不是该任务当前允许的操作，请在表单中重新选择办理操作后再提交`, 'action');
+  // The action radio's Chinese labels (ui:enumNames beside the schema's enum), codes otherwise.
+  const codes = ((form.schema.properties as Record<string, { enum?: unknown[] }> | undefined)?.action?.enum ?? []) as string[];
+  const names = ((form.uiSchema.action as Record<string, unknown> | undefined)?.['ui:enumNames'] ?? []) as string[];
+  const label = (c: string) => names[codes.indexOf(c)] ?? c;
+  const shown = typeof action === 'string' && action ? `“${label(action)}”` : '（未选择）';
+  const choices = allowed.map((a) => `“${label(String(a))}”`).join('、');
+  throw errors.badRequest(`办理操作${shown}不是该任务当前允许的操作，请从${choices}中选择后再提交`, 'action');
 }
 
 function isWorkflowGone(err: unknown): boolean {
@@ -230,7 +239,7 @@ export const taskRoutes = defineRoutes([
       }
       const form = formOf(row);
       if (!form) throw errors.conflict('该任务的表单已不存在，无法提交；请联系系统管理员恢复表单');
-      refuseActionNotAllowed(row, body.data);
+      refuseActionNotAllowed(row, body.data, form);
       const data = validate<Record<string, unknown>>(form.schema, body.data);
       const client = services.workflows;
       if (!client) throw errors.unavailable('流程服务暂不可用，请稍后再试');
