@@ -12,6 +12,7 @@ import {
   defineQuery,
   defineSignal,
   executeChild,
+  getExternalWorkflowHandle,
   isCancellation,
   patched,
   proxyActivities,
@@ -149,4 +150,10 @@ export async function timesOut(): Promise<string> {
   } catch (err) {
     return `失败: ${(err as Error).message} / ${((err as Error).cause as Error | undefined)?.name}`;
   }
+}
+
+/** Signals another running workflow (signalExternalWorkflowExecution). */
+export async function signalsOther(targetWorkflowId: string, who: string): Promise<string> {
+  await getExternalWorkflowHandle(targetWorkflowId).signal(approveSignal, who);
+  return 'sent';
 }
