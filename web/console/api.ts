@@ -132,3 +132,20 @@ export function span(ms: number): string {
   const text = d ? `${d}天${h ? `${h}小时` : ''}` : h ? `${h}小时${m ? `${m}分` : ''}` : `${m}分`;
   return neg ? `已超过 ${text}` : text;
 }
+
+/** Step codes published as the Stage search attribute (and returned by state queries) → Chinese. */
+export const STAGES: Record<string, string> = {
+  creating_task: '创建任务',
+  waiting: '待办理',
+  approved: '已同意',
+  rejected: '未同意',
+  expired: '超期关闭',
+  grid_verify: '网格核实',
+  community: '社区办理',
+  street: '街道吹哨',
+  department: '部门办理',
+  verify: '核查评价',
+  archive: '待归档',
+  archived: '已归档',
+  invalid: '无效件',
+};

@@ -26,7 +26,7 @@ import {
 import { useCallback, useEffect, useState } from 'react';
 import type { Me } from '../../shared/auth';
 import { Link } from '../../shared/router';
-import { adminAction, fetchProcess, fmt, type ProcessDetail, span } from '../api';
+import { adminAction, fetchProcess, fmt, type ProcessDetail, STAGES, span } from '../api';
 
 const TONE: Record<string, string> = { success: 'green', error: 'red', warning: 'orange', pending: 'blue', default: 'gray' };
 const TASK_STATUS: Record<string, string> = {
@@ -42,21 +42,6 @@ const STATE_LABELS: Record<string, string> = {
   step: '当前环节',
   holder: '承办单位',
   supervisionLevel: '督办层级',
-};
-const STAGES: Record<string, string> = {
-  creating_task: '创建任务',
-  waiting: '待办理',
-  approved: '已同意',
-  rejected: '未同意',
-  expired: '超期关闭',
-  grid_verify: '网格核实',
-  community: '社区办理',
-  street: '街道吹哨',
-  department: '部门办理',
-  verify: '核查评价',
-  archive: '待归档',
-  archived: '已归档',
-  invalid: '无效件',
 };
 
 type Action = 'cancel' | 'terminate' | 'signal' | 'retry';

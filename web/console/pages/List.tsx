@@ -35,6 +35,7 @@ import {
   type ProcessList,
   type ProcessRow,
   type SavedFilter,
+  STAGES,
   saveFilter,
 } from '../api';
 
@@ -170,8 +171,8 @@ export default function ListPage() {
       render: (v: string) => <Link to={`/console/workflows/${encodeURIComponent(v)}`}>{v}</Link>,
     },
     { title: '类型', dataIndex: 'typeLabel', key: 'type', width: 100, sorter: true, sortOrder: sortOrder('type') },
-    { title: '业务编号', dataIndex: 'bizId', width: 150, ellipsis: true, render: (v: string | null) => v ?? '—' },
-    { title: '所属区域', dataIndex: 'orgName', width: 130, ellipsis: true, render: (v: string | null, r) => v ?? r.orgPath ?? '—' },
+    { title: '业务编号', dataIndex: 'bizId', width: 140, ellipsis: true, render: (v: string | null) => v ?? '—' },
+    { title: '所属区域', dataIndex: 'orgName', width: 160, ellipsis: true, render: (v: string | null, r) => v ?? r.orgPath ?? '—' },
     {
       title: '当前环节',
       dataIndex: 'stageLabel',
@@ -262,7 +263,12 @@ export default function ListPage() {
             <DatePicker.RangePicker style={{ width: 240 }} allowEmpty={[true, true]} />
           </Form.Item>
           <Form.Item name="stage" label="当前环节">
-            <Input style={{ width: 130 }} placeholder="环节代码" allowClear />
+            <Select
+              style={{ width: 130 }}
+              allowClear
+              placeholder="全部"
+              options={Object.entries(STAGES).map(([value, label]) => ({ value, label }))}
+            />
           </Form.Item>
           <Form.Item name="escalation" label="督办层级">
             <Select
