@@ -413,7 +413,15 @@ describe('Fengqiao issue flow in Chromium', { timeout: 480_000 }, () => {
     await a.page.getByTestId('category-tree').getByText('路灯故障').click();
     await a.page.getByTestId('party-editor').getByText('五方责任').waitFor();
     expect(await a.page.getByTestId('party-editor').locator('input').nth(1).inputValue()).toBe('路灯故障');
+    // add a 配合部门 and save; the list (and so the dispatch suggestion) holds it.
+    await a.page.getByRole('button', { name: '添加责任方' }).click();
+    await a.page.getByPlaceholder('部门（主责/配合部门必填）').last().fill('城管');
     await a.page.screenshot({ path: '/tmp/issue-pc-responsibility.png' });
+    await a.page.getByRole('button', { name: /保\s*存/ }).click();
+    await a.page.getByText('已保存').waitFor();
+    const cat = await t.db('issue_categories').where({ code: 'SZ02' }).first();
+    expect(cat.parties).toContainEqual({ party: '配合部门', dept: '城管' });
+    expect(await t.db('audit_log').where({ object_type: 'issue_category', object_id: 'SZ02' })).toHaveLength(1);
     await a.ctx.close();
     // A grid worker has no supervision right: no such pages in the navigation.
     const g = await pc('gridworker', '/issues');

@@ -147,7 +147,7 @@ export default function IssueReportPage({ me }: { me: Me }) {
         <Form.Item name="address" label="地址">
           <Input placeholder="小区、楼栋、门牌等" maxLength={200} clearable />
         </Form.Item>
-        <Form.Item label="已当场处置" childElementPosition="right">
+        <Form.Item label="已当场处置" layout="horizontal" childElementPosition="right">
           <Switch checked={selfHandled} onChange={setSelfHandled} />
         </Form.Item>
         {selfHandled ? (
