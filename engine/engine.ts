@@ -489,6 +489,45 @@ export class Engine {
         });
         return true;
       }
+      case 'cancelChild': {
+        const target = (await trx('wf_executions')
+          .where({ workflow_id: effect.workflowId, status: 'running', parent_run_id: row.run_id })
+          .first()) as ExecutionRow | undefined;
+        const delivered =
+          !!target &&
+          (await this.toInbox(trx, target.run_id, {
+            eventType: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED,
+            workflowExecutionCancelRequestedEventAttributes: {
+              cause: effect.reason,
+              externalInitiatedEventId: L(effect.initiatedEventId),
+              externalWorkflowExecution: { workflowId: row.workflow_id, runId: row.run_id },
+              identity: this.identity,
+            },
+          }));
+        if (delivered && target) await trx('wf_executions').where({ run_id: target.run_id }).update({ cancel_requested: true });
+        const execution = { workflowId: effect.workflowId, runId: target?.run_id ?? effect.runId };
+        const e: HistoryEvent = delivered
+          ? {
+              eventType: EventType.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_CANCEL_REQUESTED,
+              externalWorkflowExecutionCancelRequestedEventAttributes: {
+                initiatedEventId: L(effect.initiatedEventId),
+                namespace: 'default',
+                workflowExecution: execution,
+              },
+            }
+          : {
+              eventType: EventType.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_FAILED,
+              requestCancelExternalWorkflowExecutionFailedEventAttributes: {
+                initiatedEventId: L(effect.initiatedEventId),
+                namespace: 'default',
+                workflowExecution: execution,
+                cause: 1,
+              },
+            };
+        e.eventTime = ts(now);
+        await trx('wf_inbox').insert({ run_id: row.run_id, event: encodeEvent(e) });
+        return true;
+      }
       case 'startChild':
         return this.startChild(trx, row, effect.initiatedEventId, effect.attrs, now);
       case 'signalExternal': {

@@ -56,6 +56,8 @@ describe('replay fidelity', () => {
       await c.start('approval', { workflowId: 'r-appr-external', taskQueue: q, args: ['3 days'] }),
       await c.start('signalsOther', { workflowId: 'r-signals-other', taskQueue: q, args: ['r-appr-external', '戊'] }),
       await c.start('signalsOther', { workflowId: 'r-signals-nobody', taskQueue: q, args: ['r-missing', '己'] }),
+      await c.start('cancelsChild', { workflowId: 'r-cancel-child-wait', taskQueue: q, args: [false] }),
+      await c.start('cancelsChild', { workflowId: 'r-cancel-child-try', taskQueue: q, args: [true] }),
     ];
     await env.sleep('1 day', { waitForActivities: false });
     await handles[2].signal(approveSignal, '丁');
@@ -64,6 +66,9 @@ describe('replay fidelity', () => {
     await Promise.allSettled(handles.map((h) => h.result())); // the cancelled activity stops at its next heartbeat
     expect(await handles[12].result()).toBe('已审批:戊'); // delivered by signalsOther
     await expect(handles[14].result()).rejects.toThrow(); // no such target: signalsOther fails
+    expect(await handles[15].result()).toBe('child cancelled');
+    expect(await handles[16].result()).toBe('child cancelled');
+    expect((await c.getHandle('r-cancel-child-wait-child').describe()).status.name).toBe('CANCELLED');
     const statuses = await Promise.all(handles.map(async (h) => `${h.workflowId}:${(await h.describe()).status.name}`));
     const errors = await t.db('wf_executions').whereNotNull('last_wft_error').select('workflow_id', 'last_wft_error');
     expect(errors).toEqual([]);

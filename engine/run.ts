@@ -41,6 +41,7 @@ export type Effect =
   | { kind: 'activity'; scheduledEventId: number; attrs: temporal.api.history.v1.IActivityTaskScheduledEventAttributes }
   | { kind: 'cancelActivity'; scheduledEventId: number }
   | { kind: 'startChild'; initiatedEventId: number; attrs: temporal.api.history.v1.IStartChildWorkflowExecutionInitiatedEventAttributes }
+  | { kind: 'cancelChild'; initiatedEventId: number; workflowId: string; runId: string; reason: string }
   | {
       kind: 'signalExternal';
       initiatedEventId: number;
@@ -70,7 +71,12 @@ interface ChildRef {
   seq: number;
   workflowId: string;
   workflowType: string;
+  runId?: string;
   startedEventId?: number;
+  /** coresdk ChildWorkflowCancellationType: 0 abandon, 1 try cancel, 2 wait completed, 3 wait requested. */
+  cancellationType: number;
+  /** Already resolved to the workflow (cancelled): later events add no job. */
+  resolved?: boolean;
 }
 
 /** A command event waiting for its id (emitted at the end of the task, like core does). */
@@ -81,6 +87,7 @@ interface Pending {
   dropped?: boolean;
   timerSeq?: number;
   activitySeq?: number;
+  childSeq?: number;
 }
 
 /** Where command events go: appended live, or matched against recorded history on replay. */
@@ -106,6 +113,8 @@ export class WorkflowRun {
   private children = new Map<number, ChildRef>();
   private childBySeq = new Map<number, number>();
   private signalsExternal = new Map<number, number>();
+  /** RequestCancelExternal initiated event id → the child's initiated event id. */
+  private childCancels = new Map<number, number>();
   private pending: Pending[] = [];
   private terminal = false;
 
@@ -471,12 +480,14 @@ export class WorkflowRun {
         const ref = this.children.get(Number(a.initiatedEventId));
         if (!ref) return undefined;
         ref.startedEventId = id;
+        ref.runId = a.workflowExecution?.runId ?? undefined;
+        if (ref.resolved) return undefined;
         return { resolveChildWorkflowExecutionStart: { seq: ref.seq, succeeded: { runId: a.workflowExecution?.runId } } };
       }
       case EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED: {
         const a = e.startChildWorkflowExecutionFailedEventAttributes ?? {};
         const ref = this.takeChild(Number(a.initiatedEventId));
-        if (!ref) return undefined;
+        if (!ref || ref.resolved) return undefined;
         return {
           resolveChildWorkflowExecutionStart: {
             seq: ref.seq,
@@ -487,20 +498,20 @@ export class WorkflowRun {
       case EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED: {
         const a = e.childWorkflowExecutionCompletedEventAttributes ?? {};
         const ref = this.takeChild(Number(a.initiatedEventId));
-        if (!ref) return undefined;
+        if (!ref || ref.resolved) return undefined;
         return { resolveChildWorkflowExecution: { seq: ref.seq, result: { completed: { result: a.result?.payloads?.[0] } } } };
       }
       case EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_FAILED: {
         const a = e.childWorkflowExecutionFailedEventAttributes ?? {};
         const ref = this.takeChild(Number(a.initiatedEventId));
-        if (!ref) return undefined;
+        if (!ref || ref.resolved) return undefined;
         const failure = childFailure('Child Workflow execution failed', ref, a, a.failure ?? undefined, a.retryState ?? 0);
         return { resolveChildWorkflowExecution: { seq: ref.seq, result: { failed: { failure } } } };
       }
       case EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_CANCELED: {
         const a = e.childWorkflowExecutionCanceledEventAttributes ?? {};
         const ref = this.takeChild(Number(a.initiatedEventId));
-        if (!ref) return undefined;
+        if (!ref || ref.resolved) return undefined;
         const failure = childFailure(
           'Child Workflow execution cancelled',
           ref,
@@ -513,7 +524,7 @@ export class WorkflowRun {
       case EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TERMINATED: {
         const a = e.childWorkflowExecutionTerminatedEventAttributes ?? {};
         const ref = this.takeChild(Number(a.initiatedEventId));
-        if (!ref) return undefined;
+        if (!ref || ref.resolved) return undefined;
         const failure = childFailure(
           'Child Workflow execution terminated',
           ref,
@@ -522,6 +533,16 @@ export class WorkflowRun {
           RetryState.RETRY_STATE_NON_RETRYABLE_FAILURE,
         );
         return { resolveChildWorkflowExecution: { seq: ref.seq, result: { failed: { failure } } } };
+      }
+      case EventType.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_CANCEL_REQUESTED: {
+        // Core issues this cancel itself for a child; only WAIT_CANCELLATION_REQUESTED waits on it.
+        const initiated = Number(e.externalWorkflowExecutionCancelRequestedEventAttributes?.initiatedEventId ?? 0);
+        const childInit = this.childCancels.get(initiated);
+        this.childCancels.delete(initiated);
+        const ref = childInit === undefined ? undefined : this.children.get(childInit);
+        if (!ref || ref.resolved || ref.cancellationType !== 3) return undefined;
+        ref.resolved = true;
+        return this.childCancelledJob(ref);
       }
       case EventType.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_SIGNALED: {
         const initiated = Number(e.externalWorkflowExecutionSignaledEventAttributes?.initiatedEventId ?? 0);
@@ -557,6 +578,17 @@ export class WorkflowRun {
     this.activityBySeq.delete(ref.seq);
     if (ref.resolved) return undefined;
     return { resolveActivity: { seq: ref.seq, result } };
+  }
+
+  private childCancelledJob(ref: ChildRef): Job {
+    const failure = childFailure(
+      'Child Workflow execution cancelled',
+      ref,
+      {},
+      { canceledFailureInfo: {} },
+      RetryState.RETRY_STATE_NON_RETRYABLE_FAILURE,
+    );
+    return { resolveChildWorkflowExecution: { seq: ref.seq, result: { cancelled: { failure } } } };
   }
 
   private takeChild(initiatedId: number): ChildRef | undefined {
@@ -747,16 +779,60 @@ export class WorkflowRun {
           searchAttributes: s.searchAttributes,
         };
         queue({
+          childSeq: seq,
           event: {
             eventType: EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED,
             startChildWorkflowExecutionInitiatedEventAttributes: attrs,
           },
           onId: (id) => {
-            this.children.set(id, { seq, workflowId: s.workflowId ?? '', workflowType: s.workflowType ?? '' });
+            this.children.set(id, {
+              seq,
+              workflowId: s.workflowId ?? '',
+              workflowType: s.workflowType ?? '',
+              cancellationType: s.cancellationType ?? 2,
+            });
             this.childBySeq.set(seq, id);
             effects.push({ kind: 'startChild', initiatedEventId: id, attrs });
           },
         });
+      } else if (c.cancelChildWorkflowExecution) {
+        const seq = c.cancelChildWorkflowExecution.childWorkflowSeq ?? 0;
+        const reason = c.cancelChildWorkflowExecution.reason ?? '';
+        const same = this.pending.find((p) => p.childSeq === seq && !p.dropped);
+        if (same) {
+          // Cancelled before the start was sent: nothing reaches history, resolved at once.
+          same.dropped = true;
+          const a = same.event.startChildWorkflowExecutionInitiatedEventAttributes ?? {};
+          immediate.push(
+            this.childCancelledJob({ seq, workflowId: a.workflowId ?? '', workflowType: a.workflowType?.name ?? '', cancellationType: 0 }),
+          );
+          continue;
+        }
+        const initiatedId = this.childBySeq.get(seq);
+        const ref = initiatedId === undefined ? undefined : this.children.get(initiatedId);
+        if (initiatedId === undefined || !ref || ref.resolved) continue;
+        if (ref.cancellationType !== 0) {
+          queue({
+            event: {
+              eventType: EventType.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED,
+              requestCancelExternalWorkflowExecutionInitiatedEventAttributes: {
+                workflowTaskCompletedEventId: wftId,
+                namespace: 'default',
+                workflowExecution: { workflowId: ref.workflowId, runId: ref.runId ?? '' },
+                childWorkflowOnly: true,
+                reason,
+              },
+            },
+            onId: (id) => {
+              this.childCancels.set(id, initiatedId);
+              effects.push({ kind: 'cancelChild', initiatedEventId: id, workflowId: ref.workflowId, runId: ref.runId ?? '', reason });
+            },
+          });
+        }
+        if (ref.cancellationType === 0 || ref.cancellationType === 1) {
+          ref.resolved = true;
+          immediate.push(this.childCancelledJob(ref));
+        }
       } else if (c.signalExternalWorkflowExecution) {
         const s = c.signalExternalWorkflowExecution;
         const seq = s.seq ?? 0;

@@ -7,6 +7,7 @@
 import {
   ActivityCancellationType,
   CancellationScope,
+  ChildWorkflowCancellationType,
   condition,
   continueAsNew,
   defineQuery,
@@ -156,4 +157,24 @@ export async function timesOut(): Promise<string> {
 export async function signalsOther(targetWorkflowId: string, who: string): Promise<string> {
   await getExternalWorkflowHandle(targetWorkflowId).signal(approveSignal, who);
   return 'sent';
+}
+
+/** Cancels its running child (default WAIT_CANCELLATION_COMPLETED, or TRY_CANCEL). */
+export async function cancelsChild(tryCancel: boolean): Promise<string> {
+  const scope = new CancellationScope();
+  const p = scope.run(() =>
+    executeChild(child, {
+      args: [1],
+      workflowId: `${workflowInfo().workflowId}-child`,
+      cancellationType: tryCancel ? ChildWorkflowCancellationType.TRY_CANCEL : ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
+    }),
+  );
+  await sleep('1 second');
+  scope.cancel();
+  try {
+    await p;
+    return 'not cancelled';
+  } catch (err) {
+    return isCancellation(err) ? 'child cancelled' : `other: ${String(err)}`;
+  }
 }
