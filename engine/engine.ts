@@ -489,9 +489,13 @@ export class Engine {
         });
         return true;
       }
-      case 'cancelChild': {
+      case 'cancelExternal': {
         const target = (await trx('wf_executions')
-          .where({ workflow_id: effect.workflowId, status: 'running', parent_run_id: row.run_id })
+          .where({ workflow_id: effect.workflowId, status: 'running' })
+          .modify((qb) => {
+            if (effect.childOnly) qb.andWhere({ parent_run_id: row.run_id });
+            if (effect.runId) qb.andWhere({ run_id: effect.runId });
+          })
           .first()) as ExecutionRow | undefined;
         const delivered =
           !!target &&

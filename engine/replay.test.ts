@@ -58,6 +58,9 @@ describe('replay fidelity', () => {
       await c.start('signalsOther', { workflowId: 'r-signals-nobody', taskQueue: q, args: ['r-missing', '己'] }),
       await c.start('cancelsChild', { workflowId: 'r-cancel-child-wait', taskQueue: q, args: [false] }),
       await c.start('cancelsChild', { workflowId: 'r-cancel-child-try', taskQueue: q, args: [true] }),
+      await c.start('waitsForCancel', { workflowId: 'r-wcancel-ext', taskQueue: q }),
+      await c.start('cancelsOther', { workflowId: 'r-cancels-other', taskQueue: q, args: ['r-wcancel-ext'] }),
+      await c.start('cancelsOther', { workflowId: 'r-cancels-nobody', taskQueue: q, args: ['r-missing'] }),
     ];
     await env.sleep('1 day', { waitForActivities: false });
     await handles[2].signal(approveSignal, '丁');
@@ -69,6 +72,9 @@ describe('replay fidelity', () => {
     expect(await handles[15].result()).toBe('child cancelled');
     expect(await handles[16].result()).toBe('child cancelled');
     expect((await c.getHandle('r-cancel-child-wait-child').describe()).status.name).toBe('CANCELLED');
+    expect(await handles[18].result()).toBe('cancel requested');
+    expect((await handles[17].describe()).status.name).toBe('CANCELLED');
+    expect(await handles[19].result()).toMatch(/^failed:/);
     const statuses = await Promise.all(handles.map(async (h) => `${h.workflowId}:${(await h.describe()).status.name}`));
     const errors = await t.db('wf_executions').whereNotNull('last_wft_error').select('workflow_id', 'last_wft_error');
     expect(errors).toEqual([]);

@@ -41,7 +41,7 @@ export type Effect =
   | { kind: 'activity'; scheduledEventId: number; attrs: temporal.api.history.v1.IActivityTaskScheduledEventAttributes }
   | { kind: 'cancelActivity'; scheduledEventId: number }
   | { kind: 'startChild'; initiatedEventId: number; attrs: temporal.api.history.v1.IStartChildWorkflowExecutionInitiatedEventAttributes }
-  | { kind: 'cancelChild'; initiatedEventId: number; workflowId: string; runId: string; reason: string }
+  | { kind: 'cancelExternal'; initiatedEventId: number; workflowId: string; runId: string; reason: string; childOnly: boolean }
   | {
       kind: 'signalExternal';
       initiatedEventId: number;
@@ -115,6 +115,8 @@ export class WorkflowRun {
   private signalsExternal = new Map<number, number>();
   /** RequestCancelExternal initiated event id → the child's initiated event id. */
   private childCancels = new Map<number, number>();
+  /** RequestCancelExternal initiated event id → the workflow's command seq (external cancels). */
+  private externalCancels = new Map<number, number>();
   private pending: Pending[] = [];
   private terminal = false;
 
@@ -537,12 +539,33 @@ export class WorkflowRun {
       case EventType.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_CANCEL_REQUESTED: {
         // Core issues this cancel itself for a child; only WAIT_CANCELLATION_REQUESTED waits on it.
         const initiated = Number(e.externalWorkflowExecutionCancelRequestedEventAttributes?.initiatedEventId ?? 0);
+        const extSeq = this.externalCancels.get(initiated);
+        if (extSeq !== undefined) {
+          this.externalCancels.delete(initiated);
+          return { resolveRequestCancelExternalWorkflow: { seq: extSeq } };
+        }
         const childInit = this.childCancels.get(initiated);
         this.childCancels.delete(initiated);
         const ref = childInit === undefined ? undefined : this.children.get(childInit);
         if (!ref || ref.resolved || ref.cancellationType !== 3) return undefined;
         ref.resolved = true;
         return this.childCancelledJob(ref);
+      }
+      case EventType.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_FAILED: {
+        const initiated = Number(e.requestCancelExternalWorkflowExecutionFailedEventAttributes?.initiatedEventId ?? 0);
+        const extSeq = this.externalCancels.get(initiated);
+        this.childCancels.delete(initiated);
+        if (extSeq === undefined) return undefined;
+        this.externalCancels.delete(initiated);
+        return {
+          resolveRequestCancelExternalWorkflow: {
+            seq: extSeq,
+            failure: {
+              message: 'Unable to cancel external workflow because not found',
+              applicationFailureInfo: { type: 'ExternalWorkflowExecutionNotFound' },
+            },
+          },
+        };
       }
       case EventType.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_SIGNALED: {
         const initiated = Number(e.externalWorkflowExecutionSignaledEventAttributes?.initiatedEventId ?? 0);
@@ -825,7 +848,14 @@ export class WorkflowRun {
             },
             onId: (id) => {
               this.childCancels.set(id, initiatedId);
-              effects.push({ kind: 'cancelChild', initiatedEventId: id, workflowId: ref.workflowId, runId: ref.runId ?? '', reason });
+              effects.push({
+                kind: 'cancelExternal',
+                initiatedEventId: id,
+                workflowId: ref.workflowId,
+                runId: ref.runId ?? '',
+                reason,
+                childOnly: true,
+              });
             },
           });
         }
@@ -833,6 +863,33 @@ export class WorkflowRun {
           ref.resolved = true;
           immediate.push(this.childCancelledJob(ref));
         }
+      } else if (c.requestCancelExternalWorkflowExecution) {
+        const s = c.requestCancelExternalWorkflowExecution;
+        const seq = s.seq ?? 0;
+        const target = { workflowId: s.workflowExecution?.workflowId ?? '', runId: s.workflowExecution?.runId ?? '' };
+        queue({
+          event: {
+            eventType: EventType.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED,
+            requestCancelExternalWorkflowExecutionInitiatedEventAttributes: {
+              workflowTaskCompletedEventId: wftId,
+              namespace: 'default',
+              workflowExecution: target,
+              childWorkflowOnly: false,
+              reason: s.reason ?? '',
+            },
+          },
+          onId: (id) => {
+            this.externalCancels.set(id, seq);
+            effects.push({
+              kind: 'cancelExternal',
+              initiatedEventId: id,
+              workflowId: target.workflowId,
+              runId: target.runId,
+              reason: s.reason ?? '',
+              childOnly: false,
+            });
+          },
+        });
       } else if (c.signalExternalWorkflowExecution) {
         const s = c.signalExternalWorkflowExecution;
         const seq = s.seq ?? 0;

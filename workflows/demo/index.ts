@@ -178,3 +178,13 @@ export async function cancelsChild(tryCancel: boolean): Promise<string> {
     return isCancellation(err) ? 'child cancelled' : `other: ${String(err)}`;
   }
 }
+
+/** Requests cancellation of another workflow (requestCancelExternalWorkflowExecution). */
+export async function cancelsOther(targetWorkflowId: string): Promise<string> {
+  try {
+    await getExternalWorkflowHandle(targetWorkflowId).cancel();
+    return 'cancel requested';
+  } catch (err) {
+    return `failed: ${(err as Error).message}`;
+  }
+}
