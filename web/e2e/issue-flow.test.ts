@@ -367,7 +367,10 @@ describe('Fengqiao issue flow in Chromium', { timeout: 480_000 }, () => {
     await r.page.reload();
     await r.page.getByTestId('m-resident-detail').waitFor();
     expect(await r.page.getByTestId('m-resident-step').textContent()).toBe('已办结');
-    expect(await r.page.getByTestId('m-issue-timeline').textContent()).not.toContain('已更换楼道声控灯');
+    const progress = (await r.page.getByTestId('m-issue-timeline').textContent()) ?? '';
+    expect(progress).not.toContain('已更换楼道声控灯');
+    for (const label of ['诉求已提交', '网格员已核实', '已派职能部门办理', '职能部门已办理', '您已评价', '已归档'])
+      expect(progress, label).toContain(label);
     await r.page.screenshot({ path: '/tmp/issue-resident-done.png', fullPage: true });
     for (const x of [r, w, c, s, d]) await x.ctx.close();
   });
@@ -422,6 +425,14 @@ describe('Fengqiao issue flow in Chromium', { timeout: 480_000 }, () => {
     const cat = await t.db('issue_categories').where({ code: 'SZ02' }).first();
     expect(cat.parties).toContainEqual({ party: '配合部门', dept: '城管' });
     expect(await t.db('audit_log').where({ object_type: 'issue_category', object_id: 'SZ02' })).toHaveLength(1);
+    // N-2: no sideways page scroll on the issue pages at a narrow desktop width.
+    await a.page.setViewportSize({ width: 1024, height: 768 });
+    for (const url of ['/issues', '/issues/analysis', '/issues/responsibility', '/issues/joint-meeting']) {
+      await a.page.goto(`${base}${url}`);
+      await ready(a.page, 'issues-nav');
+      await a.page.waitForTimeout(300);
+      expect(await a.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), url).toBe(true);
+    }
     await a.ctx.close();
     // A grid worker has no supervision right: no such pages in the navigation.
     const g = await pc('gridworker', '/issues');

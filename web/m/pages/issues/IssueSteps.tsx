@@ -3,6 +3,7 @@ import { Steps } from 'antd-mobile';
 import {
   detailLines,
   fmtDateTime,
+  RESIDENT_ACTION_LABELS,
   STEP_LABELS,
   TIMELINE_ACTION_LABELS,
   type TimelineEntry,
@@ -18,7 +19,8 @@ export default function IssueSteps({
   resident?: boolean;
   unitNames?: Record<number, string>;
 }) {
-  const rows = visibleTimeline(timeline);
+  // Residents see the steps of their request, not internal marks, extension requests or reminders.
+  const rows = visibleTimeline(timeline).filter((e) => !resident || RESIDENT_ACTION_LABELS[e.action]);
   return (
     <Steps direction="vertical" current={rows.length - 1} className="mi-steps" data-testid="m-issue-timeline">
       {rows.map((e, i) => (
@@ -27,7 +29,7 @@ export default function IssueSteps({
           status={e.action === 'supervision' || e.action === 'verify_fail' || e.action === 'dept_return' ? 'error' : 'finish'}
           title={
             <span>
-              {TIMELINE_ACTION_LABELS[e.action] ?? e.action}
+              {(resident ? RESIDENT_ACTION_LABELS[e.action] : TIMELINE_ACTION_LABELS[e.action]) ?? e.action}
               {resident ? null : <span className="mi-step-tag">{STEP_LABELS[e.step] ?? e.step}</span>}
             </span>
           }

@@ -183,6 +183,32 @@ export const TIMELINE_ACTION_LABELS: Record<string, string> = {
   invalid: '认定无效件',
 };
 
+/** The same history in a resident's words (I-6): what happened to their request, not the staff's terms. */
+export const RESIDENT_ACTION_LABELS: Record<string, string> = {
+  created: '诉求已提交',
+  report: '网格员已核实',
+  self_handle: '网格员已现场处理',
+  invalid: '经核实不予受理',
+  handle: '社区已办理',
+  escalate: '已转街道办理',
+  transfer: '已转交其他单位办理',
+  accept: '街道已受理',
+  dispatch: '已派职能部门办理',
+  redispatch: '已重新派单',
+  close_self: '街道已办理',
+  dept_accept: '职能部门已受理',
+  dept_return: '职能部门退回，重新派单中',
+  feedback: '职能部门已办理',
+  extension_approved: '办理时限已延长',
+  supervision: '已督促加快办理',
+  verify_pass: '办理结果已核查',
+  verify_fail: '核查未通过，重新办理',
+  return_feedback: '重新办理',
+  resident_rating: '您已评价',
+  archive: '已办结归档',
+  archived: '已归档',
+};
+
 /** Timeline rows worth showing (a stale submission changed nothing). */
 export const visibleTimeline = (t: TimelineEntry[]) => t.filter((e) => e.action !== 'stale_submission');
 
