@@ -29,6 +29,18 @@ export function isEmbedded(db: Db): boolean {
   return (db.client.config as Knex.Config).client === ClientPgLite;
 }
 
+/** The PGlite instance behind an embedded connection (for type-cache refreshes). */
+const embeddedInstances = new WeakMap<Db, { refreshArrayTypes(): Promise<void> }>();
+
+/**
+ * PGlite caches array type OIDs when it opens; types created later in the same process (ltree[]
+ * by the first migration on a new database) are unknown until refreshed, and `?::ltree[]`
+ * parameters then fail with "malformed array literal". Called after migrating.
+ */
+export async function refreshEmbeddedTypes(db: Db): Promise<void> {
+  await embeddedInstances.get(db)?.refreshArrayTypes();
+}
+
 export async function openDb(opts: DbOptions = {}): Promise<Db> {
   if (opts.url) {
     return knexFactory({
@@ -44,10 +56,12 @@ export async function openDb(opts: DbOptions = {}): Promise<Db> {
   // PGlite creates its own folder but not the ones above it (DATA_DIR may be new).
   fs.mkdirSync(path.dirname(dataDir), { recursive: true });
   const pglite = await PGlite.create(dataDir, { extensions: { postgis, ltree } });
-  return knexFactory({
+  const db = knexFactory({
     client: ClientPgLite,
     connection: () => ({ pglite }) as object,
   });
+  embeddedInstances.set(db, pglite);
+  return db;
 }
 
 /** Options from the environment, as `npm start` and the benchmarks read them. */

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Db } from './connection';
+import { type Db, refreshEmbeddedTypes } from './connection';
 import { migrations } from './migrations';
 
 const source: Knex.MigrationSource<string> = {
@@ -17,4 +17,5 @@ const source: Knex.MigrationSource<string> = {
 /** Brings the schema to the newest migration (db/migrations/index.ts lists them). */
 export async function migrateLatest(db: Db): Promise<void> {
   await db.migrate.latest({ migrationSource: source, tableName: 'knex_migrations' });
+  await refreshEmbeddedTypes(db);
 }
