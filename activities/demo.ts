@@ -34,7 +34,7 @@ export const createDemoActivities = (log: DemoActivityLog = { calls: [] }, opts:
   async slow(label: string): Promise<string> {
     const attempt = attemptOf();
     log.calls.push({ name: 'slow', attempt, idempotencyKey: idempotencyKeyOf() });
-    console.log(`ACTIVITY_START ${label} ${attempt}`);
+    process.stdout.write(`ACTIVITY_START ${label} ${attempt}\n`); // read by the crash-recovery test
     await new Promise((r) => setTimeout(r, Number(process.env.DEMO_SLOW_MS ?? 0)));
     return label;
   },

@@ -118,7 +118,7 @@ describe('N-3 crash recovery and multi-process workers', () => {
     // The crashed task left no trace: each WorkflowTaskCompleted appears once per task.
     const applied = [...c.lines, ...d.lines].filter((l) => l.startsWith('APPLIED'));
     const completed = after.events.filter((e) => e.workflowTaskCompletedEventAttributes).length;
-    expect(applied).toHaveLength(completed);
+    expect(applied, [...c.lines, '---', ...d.lines].join('\n')).toHaveLength(completed);
     await replays('crash-wft');
     d.proc.kill('SIGTERM');
     await d.exited;
@@ -139,8 +139,9 @@ describe('N-3 crash recovery and multi-process workers', () => {
     const appliedE = e.lines.filter((l) => l.startsWith('APPLIED'));
     const appliedF = f.lines.filter((l) => l.startsWith('APPLIED'));
     const all = [...appliedE, ...appliedF].filter((l) => handles.some((h) => l.includes(h.firstExecutionRunId ?? '-')));
-    expect(new Set(all).size).toBe(all.length); // no (run, event range) applied twice
-    expect(all).toHaveLength(n * 3); // start, after activity 1, after activity 2
+    const diag = `E ${appliedE.length} F ${appliedF.length}`;
+    expect(new Set(all).size, diag).toBe(all.length); // no (run, event range) applied twice
+    expect(all, diag).toHaveLength(n * 3); // start, after activity 1, after activity 2
     expect(appliedE.length).toBeGreaterThan(0);
     expect(appliedF.length).toBeGreaterThan(0);
     for (const h of handles.slice(0, 5)) await replays(h.workflowId);

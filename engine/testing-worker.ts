@@ -3,6 +3,7 @@
  * Env: DATABASE_URL, TASK_QUEUE, CRASH_IN_WFT=n (SIGKILL itself inside the n-th workflow task,
  * before commit), DEMO_SLOW_MS. Prints `APPLIED runId first last` after each committed task.
  */
+import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createDemoActivities } from '../activities/demo';
 import { openDb } from '../db/connection';
@@ -11,6 +12,8 @@ import { createEmbeddedWorker } from './worker';
 const workflowsPath = fileURLToPath(new URL('../workflows/demo/index.ts', import.meta.url));
 const db = await openDb({ url: process.env.DATABASE_URL, poolMax: 6 });
 const crashAt = Number(process.env.CRASH_IN_WFT ?? 0);
+// Synchronous writes: a line must be out before a SIGKILL or process.exit (pipes are async).
+const say = (line: string) => fs.writeSync(1, `${line}\n`);
 let tasks = 0;
 const worker = createEmbeddedWorker({
   db,
@@ -22,17 +25,17 @@ const worker = createEmbeddedWorker({
     beforeCommit() {
       tasks++;
       if (crashAt > 0 && tasks === crashAt) {
-        console.log('CRASHING_IN_WFT');
+        say('CRASHING_IN_WFT');
         process.kill(process.pid, 'SIGKILL');
       }
     },
     afterCommit(a) {
-      console.log(`APPLIED ${a.runId} ${a.firstEventId} ${a.lastEventId}`);
+      say(`APPLIED ${a.runId} ${a.firstEventId} ${a.lastEventId}`);
     },
   },
 });
 await worker.engine.ready();
-console.log('WORKER_READY');
+say('WORKER_READY');
 process.on('SIGTERM', () => {
   void worker.shutdown().then(() => db.destroy().then(() => process.exit(0)));
 });
