@@ -400,6 +400,13 @@ describe('Fengqiao issue flow in Chromium', { timeout: 480_000 }, () => {
     await expect.poll(async () => a.page.getByTestId('tab-supervised').textContent()).toMatch(/督办中\s*[1-9]/);
     await a.page.screenshot({ path: '/tmp/issue-pc-list-supervised.png' });
     await a.ctx.close();
+    // 纪委监委 reads the issue (no inbox of its own): no handle button, no permission error.
+    const sv = await pc('supervisor', `/issues/${reportedNo}`);
+    await ready(sv.page, 'issue-detail');
+    await sv.page.getByTestId('document-download').first().waitFor();
+    expect(await sv.page.getByTestId('issue-handle').count()).toBe(0);
+    expect(await sv.page.locator('.ant-message-error').count()).toBe(0);
+    await sv.ctx.close();
   });
 
   it('Q-6 Q-3 analysis charts and map, the joint-meeting list and the responsibility list for the district', async () => {

@@ -27,6 +27,7 @@ import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { fetchInbox, type TaskView } from '../../../shared/forms/tasks-api';
 import { ApiRequestError } from '../../../shared/http';
 import { Link } from '../../../shared/router';
+import { useSession } from '../../session';
 import TaskDrawer from '../inbox/TaskDrawer';
 import {
   COMPLEXITY_LABELS,
@@ -51,6 +52,9 @@ const IssueMap = lazy(() => import('./components/IssueMap'));
 const DOC_KINDS: Record<string, string> = { supervision_order: '督办单' };
 
 export default function IssueDetailPage({ issueNo }: { issueNo: string }) {
+  const { access } = useSession();
+  // Read-only roles (纪委监委) have no inbox: do not ask for it.
+  const withTasks = access.canViewTasks;
   const [d, setD] = useState<IssueDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [tasks, setTasks] = useState<TaskView[]>([]);
@@ -58,14 +62,17 @@ export default function IssueDetailPage({ issueNo }: { issueNo: string }) {
 
   const load = useCallback(async () => {
     try {
-      const [detail, inbox] = await Promise.all([issuesApi.detail(issueNo), fetchInbox({ pageSize: 100 }).catch(() => null)]);
+      const [detail, inbox] = await Promise.all([
+        issuesApi.detail(issueNo),
+        withTasks ? fetchInbox({ pageSize: 100 }).catch(() => null) : Promise.resolve(null),
+      ]);
       setD(detail);
       setError(null);
       setTasks((inbox?.items ?? []).filter((t) => t.bizId === issueNo && (t.status === 'open' || t.status === 'claimed')));
     } catch (e) {
       setError(e instanceof ApiRequestError && e.status === 404 ? '该问题不存在，或不在您的管辖范围内。' : (e as Error).message);
     }
-  }, [issueNo]);
+  }, [issueNo, withTasks]);
 
   useEffect(() => {
     void load();
