@@ -4,8 +4,9 @@
  * expired. If a submission wins the race against the deadline (the task is already completed when
  * the workflow tries to expire it), the workflow waits for that submission's signal instead.
  */
-import { condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { TaskSubmission, TasksActivities } from '../activities/tasks';
+import { orgScopeValues, SA } from '../temporal-config/search-attributes';
 import {
   DEMO_APPROVAL_FORM,
   type DemoApprovalInput,
@@ -31,6 +32,17 @@ export async function demoApproval(input: DemoApprovalInput): Promise<DemoApprov
   setHandler(demoApprovalState, () => ({ stage, taskId }));
 
   const dueAt = new Date(workflowInfo().runStartTime.getTime() + input.deadlineMs).toISOString();
+  // What the workflow console filters on (temporal-config/search-attributes.ts).
+  const publish = (overdue: boolean) =>
+    upsertSearchAttributes([
+      { key: SA.BizType, value: 'demo_approval' },
+      { key: SA.OrgPath, value: input.orgPath },
+      { key: SA.OrgScope, value: orgScopeValues(input.orgPath) },
+      { key: SA.Stage, value: stage },
+      { key: SA.DeadlineAt, value: new Date(dueAt) },
+      { key: SA.Overdue, value: overdue },
+    ]);
+  publish(false);
   const created = await createTask({
     signalName: demoApprovalSubmit.name,
     formKey: DEMO_APPROVAL_FORM,
@@ -46,12 +58,14 @@ export async function demoApproval(input: DemoApprovalInput): Promise<DemoApprov
   });
   taskId = created.taskId;
   stage = 'waiting';
+  publish(false);
 
   const inTime = await condition(() => submission !== undefined, input.deadlineMs);
   if (!inTime) {
     const closed = await closeTask(taskId, 'expired', '超过办理时限未提交');
     if (closed.status !== 'completed') {
       stage = 'expired';
+      publish(true);
       return { outcome: 'expired', taskId };
     }
     // A submission completed the task just before the deadline: its signal is on its way.
@@ -60,5 +74,6 @@ export async function demoApproval(input: DemoApprovalInput): Promise<DemoApprov
   const s = submission as TaskSubmission;
   const decision = s.data.decision === 'approve' ? 'approved' : 'rejected';
   stage = decision;
+  publish(false);
   return { outcome: decision, taskId, comment: typeof s.data.comment === 'string' ? s.data.comment : undefined, decidedBy: s.completedBy };
 }

@@ -175,6 +175,14 @@ describe('human tasks through the API and the embedded engine', () => {
     await rt.skipTime?.('1 day');
     await rt.skipTime?.('1 minute');
     expect(await handle.result()).toEqual({ outcome: 'expired', taskId });
+    // the console's search attributes follow the process
+    const d = await handle.describe();
+    expect(d.searchAttributes).toMatchObject({ BizType: ['demo_approval'], Stage: ['expired'], Overdue: [true], OrgPath: [w.grid1] });
+    expect(d.searchAttributes.OrgScope).toContain(w.community);
+    const listed = [];
+    for await (const x of rt.client.list({ type: 'demoApproval', searchAttributes: { Overdue: true, OrgScope: w.community } }))
+      listed.push(x.workflowId);
+    expect(listed).toContain(handle.workflowId);
     const row = await t.db('tasks').where({ id: taskId }).first();
     expect(row.status).toBe('expired');
     const late = await as(w.worker1).post(`/tasks/${taskId}/submit`, { data: { decision: 'approve' } });
