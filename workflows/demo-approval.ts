@@ -38,7 +38,6 @@ export async function demoApproval(input: DemoApprovalInput): Promise<DemoApprov
       { key: SA.BizType, value: 'demo_approval' },
       { key: SA.OrgPath, value: input.orgPath },
       { key: SA.OrgScope, value: orgScopeValues(input.orgPath) },
-      { key: SA.Stage, value: stage },
       { key: SA.DeadlineAt, value: new Date(dueAt) },
       { key: SA.Overdue, value: overdue },
     ]);

@@ -177,7 +177,7 @@ describe('human tasks through the API and the embedded engine', () => {
     expect(await handle.result()).toEqual({ outcome: 'expired', taskId });
     // the console's search attributes follow the process
     const d = await handle.describe();
-    expect(d.searchAttributes).toMatchObject({ BizType: ['demo_approval'], Stage: ['expired'], Overdue: [true], OrgPath: [w.grid1] });
+    expect(d.searchAttributes).toMatchObject({ BizType: ['demo_approval'], Overdue: [true], OrgPath: [w.grid1] });
     expect(d.searchAttributes.OrgScope).toContain(w.community);
     const listed = [];
     for await (const x of rt.client.list({ type: 'demoApproval', searchAttributes: { Overdue: true, OrgScope: w.community } }))
