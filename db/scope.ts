@@ -35,9 +35,17 @@ export function ltreeArray(paths: readonly string[]): string {
   return `{${paths.map((p) => `"${p}"`).join(',')}}`;
 }
 
-/** Adds `column <@ ANY(paths)` to a query; `column` is an ltree column such as `r.org_path`. */
+/**
+ * Adds `column <@ path` (one path, the common case) or `column <@ ANY(paths)` (with grants) to a
+ * query; `column` is an ltree column such as `r.org_path`. The single-path form is about twice as
+ * cheap per scanned row as the ANY over an array.
+ */
 export function scoped<T extends Knex.QueryBuilder>(qb: T, actor: Actor, column: string, mode: ScopeMode = 'read'): T {
   const paths = scopePaths(actor, mode);
+  if (paths.length === 1) {
+    ltreeArray(paths); // validates the path
+    return qb.whereRaw(`?? <@ ?::ltree`, [column, paths[0]]) as T;
+  }
   return qb.whereRaw(`?? <@ ANY(?::ltree[])`, [column, ltreeArray(paths)]) as T;
 }
 
