@@ -29,6 +29,8 @@ export interface Access {
   canViewMap: boolean;
   /** 批量导入导出 (G-7) */
   canImport: boolean;
+  /** 邮件查看: mail caught when no SMTP server is configured (system administrator) */
+  canReadMail: boolean;
 }
 
 export function accessFor(me: Me | null): Access {
@@ -46,5 +48,6 @@ export function accessFor(me: Me | null): Access {
     canViewCoverage: p.has('element.read'),
     canViewMap: p.has('org.read'),
     canImport: p.has('element.import'),
+    canReadMail: p.has('user.manage'),
   };
 }

@@ -9,6 +9,7 @@ import ResidentListPage from './pages/residents/list';
 
 // The inbox renders task forms (rjsf): loaded on demand so the element pages stay light.
 const InboxPage = lazy(() => import('./pages/inbox'));
+const MailPage = lazy(() => import('./pages/mail'));
 // 问题处置 (Q): lazy as well — the detail brings OpenLayers, the analysis ECharts.
 const IssueListPage = lazy(() => import('./pages/issues/list'));
 const IssueDetailPage = lazy(() => import('./pages/issues/detail'));
@@ -47,4 +48,5 @@ export const routes: RouteEntry[] = [
   { path: '/coverage', withOrgTree: true, render: () => <CoveragePage /> },
   { path: '/map', withOrgTree: false, render: () => <GridMapPage /> },
   { path: '/imports', withOrgTree: true, render: () => <ImportsPage /> },
+  { path: '/mail', withOrgTree: false, render: () => <MailPage /> },
 ];

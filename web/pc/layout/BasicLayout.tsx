@@ -9,6 +9,7 @@ import {
   ImportOutlined,
   KeyOutlined,
   LogoutOutlined,
+  MailOutlined,
   NodeIndexOutlined,
   SoundOutlined,
   TagOutlined,
@@ -44,6 +45,7 @@ export default function BasicLayout({ children, withOrgTree }: { children: React
   if (access.canViewMap) items.push({ key: '/map', icon: <GlobalOutlined />, label: '网格地图' });
   if (access.canImport) items.push({ key: '/imports', icon: <ImportOutlined />, label: '批量导入导出' });
   if (access.canViewConsole) items.push({ key: '/console/', icon: <NodeIndexOutlined />, label: '流程监控' });
+  if (access.canReadMail) items.push({ key: '/mail', icon: <MailOutlined />, label: '邮件查看' });
 
   const userMenu: MenuProps['items'] = [
     { key: 'password', icon: <KeyOutlined />, label: '修改密码' },
@@ -92,7 +94,10 @@ export default function BasicLayout({ children, withOrgTree }: { children: React
         <Layout.Content className="shell-content">
           {withOrgTree && access.canViewOrgTree ? <OrgTree /> : null}
           <main className="shell-main">
-            {access.canViewElements || (section === '/inbox' && access.canViewTasks) || (section === '/issues' && access.canViewIssues) ? (
+            {access.canViewElements ||
+            (section === '/inbox' && access.canViewTasks) ||
+            (section === '/issues' && access.canViewIssues) ||
+            (section === '/mail' && access.canReadMail) ? (
               children
             ) : (
               <Result
