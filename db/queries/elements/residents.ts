@@ -524,7 +524,8 @@ export async function updateResident(
       after[field] = v;
       set[column] = column === 'vehicles' || column === 'pets' ? JSON.stringify(v) : v;
     }
-    const hex = (b: unknown) => (b ? `\\x${(b as Buffer).toString('hex')}` : null);
+    // PGlite returns bytea as Uint8Array (pg returns Buffer): Buffer.from covers both.
+    const hex = (b: unknown) => (b ? `\\x${Buffer.from(b as Uint8Array).toString('hex')}` : null);
     if (patch.idNumber !== undefined) {
       const idn = patch.idNumber.toUpperCase();
       const idx = blindIndex(idn);
