@@ -5,7 +5,14 @@
  */
 import type { Db } from '../db/connection';
 import { listCalendarOverrides } from '../db/queries/calendar';
-import { applyIssueStep, emailsOfRole, findOrgUnit, type IssueProjection, saveIssueDocument } from '../db/queries/issues';
+import {
+  applyIssueStep,
+  closeSupervisionNotices,
+  emailsOfRole,
+  findOrgUnit,
+  type IssueProjection,
+  saveIssueDocument,
+} from '../db/queries/issues';
 import { closeTaskRow, insertTask } from '../db/queries/tasks';
 import type { IssueState, OrgRef } from '../workflows/issue-messages';
 import { noticeAcknowledged, taskSubmitted } from '../workflows/issue-messages';
@@ -135,6 +142,9 @@ export function createIssueActivities({ db, now = () => new Date(), mailer }: Is
           })),
           projectionOf({ ...input.snapshot }),
         );
+        if (input.snapshot.step === 'archived' || input.snapshot.step === 'invalid') {
+          await closeSupervisionNotices(trx, input.issueNo, input.snapshot.step === 'archived' ? '问题已归档' : '问题已认定为无效件');
+        }
         return ids;
       });
     },

@@ -362,6 +362,13 @@ describe('IssueWorkflow deadlines and supervision (Q-4)', () => {
     await act(h, issueNo, 'verify', { action: 'pass', stars: 2 });
     await act(h, issueNo, 'archive', { action: 'archive' });
     await h.result();
+    // Archived: the 督办提醒 notices leave the leaders' inboxes too.
+    expect(await openTasks(issueNo)).toEqual([]);
+    expect((await t.db('tasks').where({ biz_id: issueNo, biz_type: 'issue_supervision' }).select('status')).map((x) => x.status)).toEqual([
+      'cancelled',
+      'cancelled',
+      'cancelled',
+    ]);
   });
 
   it('Q-4 an approved extension moves the deadline; no supervision at the old one', async () => {

@@ -83,6 +83,14 @@ export async function applyIssueStep(
   return true;
 }
 
+/** When an issue ends, its 督办提醒 notices leave the inboxes (nothing is left to supervise). */
+export async function closeSupervisionNotices(trx: Knex.Transaction, issueNo: string, reason: string): Promise<number> {
+  return trx('tasks')
+    .where({ biz_type: 'issue_supervision', biz_id: issueNo })
+    .whereIn('status', ['open', 'claimed'])
+    .update({ status: 'cancelled', close_reason: reason, completed_at: trx.fn.now() });
+}
+
 export async function saveIssueDocument(
   db: Db,
   d: { key: string; issueNo: string; kind: string; fileName: string; mime: string; content: Buffer },
