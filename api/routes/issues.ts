@@ -7,6 +7,7 @@
 import { appendAudit } from '../../db/audit';
 import {
   deleteIssue,
+  type GridContext,
   gridContext,
   type IssueTab,
   insertIssue,
@@ -51,17 +52,23 @@ function workflows(services: Services) {
   return services.workflows;
 }
 
+/** The grid a report names, with its community, street and district; a Chinese 400 when it is not an active grid. */
+async function requireGrid(services: Services, gridId: number): Promise<GridContext> {
+  const ctx = await gridContext(services.db, gridId);
+  if (!ctx) throw errors.badRequest('所选网格不存在或已停用，请重新选择', 'gridId');
+  return ctx;
+}
+
 /** Inserts the row, then starts the workflow; if the start fails the row is removed again. */
 async function startIssue(
   services: Services,
   actor: Actor,
   ipAddr: string | undefined,
+  ctx: GridContext,
   body: ReportBody,
   source: 'grid' | 'resident' | 'lead',
   who: { reporterUserId?: number; residentUserId?: number },
 ) {
-  const ctx = await gridContext(services.db, body.gridId);
-  if (!ctx) throw errors.badRequest('所选网格不存在或已停用，请重新选择', 'gridId');
   let complexity = body.complexity ?? 'general';
   let blocked = false;
   if (body.categoryCode) {
@@ -175,11 +182,10 @@ export const issueRoutes = defineRoutes([
     summary: '网格员上报问题（可当场自行处置）',
     async handler({ services, actor, body, res, req }) {
       const b = body as ReportBody;
-      const ctx = await gridContext(services.db, b.gridId);
-      if (!ctx) throw errors.badRequest('所选网格不存在或已停用，请重新选择', 'gridId');
+      const ctx = await requireGrid(services, b.gridId);
       assertInScope(actor, ctx.grid.path, 'write');
       if (actor.roles.includes('resident')) throw errors.forbidden('居民请通过“我要反映”提交诉求');
-      const r = await startIssue(services, actor, req.ip, b, b.source ?? 'grid', { reporterUserId: actor.userId });
+      const r = await startIssue(services, actor, req.ip, ctx, b, b.source ?? 'grid', { reporterUserId: actor.userId });
       res.status(201);
       return r;
     },
@@ -253,9 +259,18 @@ export const issueRoutes = defineRoutes([
     body: residentSubmitForm.schema,
     summary: '居民提交诉求',
     async handler({ services, actor, body, res, req }) {
-      const r = await startIssue(services, actor, req.ip, { ...(body as ReportBody), complexity: 'general' }, 'resident', {
-        residentUserId: actor.userId,
-      });
+      const b = body as ReportBody;
+      const r = await startIssue(
+        services,
+        actor,
+        req.ip,
+        await requireGrid(services, b.gridId),
+        { ...b, complexity: 'general' },
+        'resident',
+        {
+          residentUserId: actor.userId,
+        },
+      );
       res.status(201);
       return r;
     },
@@ -295,6 +310,14 @@ export const issueRoutes = defineRoutes([
       await workflows(services)
         .getHandle(issueWorkflowId(r.issueNo))
         .signal(residentRated, { stars: b.stars, comment: b.comment, actor: { userId: actor.userId, name: actor.username } });
+      await appendAudit(services.db, {
+        userId: actor.userId,
+        username: actor.username,
+        action: 'update',
+        objectId: r.issueNo,
+        ip: req.ip,
+        detail: { stars: b.stars },
+      });
       return { ok: true };
     },
   },

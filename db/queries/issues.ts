@@ -198,6 +198,15 @@ function applyTab(qb: Knex.QueryBuilder, db: Db, actor: Actor, tab: IssueTab, no
   }
 }
 
+/** The columns of an issue list item: the issue, its grid, holder and category names. */
+function withListColumns(qb: Knex.QueryBuilder): Knex.QueryBuilder {
+  return qb
+    .leftJoin('org_units as g', 'g.id', 'i.grid_id')
+    .leftJoin('org_units as h', 'h.id', 'i.holder_org_id')
+    .leftJoin('issue_categories as c', 'c.code', 'i.category_code')
+    .select('i.*', 'g.name as grid_name', 'h.name as holder_name', 'c.name as category_name');
+}
+
 export async function listIssues(
   db: Db,
   actor: Actor,
@@ -218,17 +227,12 @@ export async function listIssues(
     );
   if (f.source) base = base.where('i.source', f.source);
   const [{ count }] = await base.clone().count({ count: '*' });
-  const rows = await base
-    .clone()
-    .leftJoin('org_units as g', 'g.id', 'i.grid_id')
-    .leftJoin('org_units as h', 'h.id', 'i.holder_org_id')
-    .leftJoin('issue_categories as c', 'c.code', 'i.category_code')
-    .select('i.*', 'g.name as grid_name', 'h.name as holder_name', 'c.name as category_name')
+  const rows = await withListColumns(base.clone())
     .orderBy('i.created_at', 'desc')
     .orderBy('i.id', 'desc')
     .limit(pageSize)
     .offset((page - 1) * pageSize);
-  return { items: rows.map((r) => toListItem(r, now)), total: Number(count), page, pageSize };
+  return { items: rows.map((r: Record<string, unknown>) => toListItem(r, now)), total: Number(count), page, pageSize };
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a joined row; fields are mapped one by one
@@ -264,17 +268,8 @@ export interface IssueTimelineEntry {
 }
 
 export async function issueDetail(db: Db, actor: Actor, issueNo: string, now = new Date()) {
-  const r = await scoped(db('issues as i'), actor, 'i.org_path')
-    .leftJoin('org_units as g', 'g.id', 'i.grid_id')
-    .leftJoin('org_units as h', 'h.id', 'i.holder_org_id')
-    .leftJoin('issue_categories as c', 'c.code', 'i.category_code')
-    .select(
-      'i.*',
-      'g.name as grid_name',
-      'h.name as holder_name',
-      'c.name as category_name',
-      db.raw('ST_X(i.location) as lng, ST_Y(i.location) as lat'),
-    )
+  const r = await withListColumns(scoped(db('issues as i'), actor, 'i.org_path'))
+    .select(db.raw('ST_X(i.location) as lng, ST_Y(i.location) as lat'))
     .where('i.issue_no', issueNo)
     .first();
   if (!r) return undefined;
@@ -324,7 +319,7 @@ export async function issueDocument(db: Db, actor: Actor, issueNo: string, docum
  * repeatedly — oldest deadline first.
  */
 export async function jointMeetingList(db: Db, actor: Actor, now = new Date()): Promise<IssueListItem[]> {
-  const rows = await scoped(db('issues as i'), actor, 'i.org_path')
+  const rows = await withListColumns(scoped(db('issues as i'), actor, 'i.org_path'))
     .whereRaw(OPEN_STEPS_SQL)
     .where((w) =>
       w
@@ -332,13 +327,9 @@ export async function jointMeetingList(db: Db, actor: Actor, now = new Date()): 
         .orWhere('i.supervision_level', '>', 0)
         .orWhere('i.return_count', '>=', DIFFICULT_RETURN_COUNT),
     )
-    .leftJoin('org_units as g', 'g.id', 'i.grid_id')
-    .leftJoin('org_units as h', 'h.id', 'i.holder_org_id')
-    .leftJoin('issue_categories as c', 'c.code', 'i.category_code')
-    .select('i.*', 'g.name as grid_name', 'h.name as holder_name', 'c.name as category_name')
     .orderBy('i.handling_deadline', 'asc')
     .limit(500);
-  return rows.map((r) => toListItem(r, now));
+  return rows.map((r: Record<string, unknown>) => toListItem(r, now));
 }
 
 /** 问题分析: hotspots by area, period and category; difficult, blocked and legacy issues. */
@@ -376,15 +367,7 @@ export async function issueAnalysis(
     .orderBy('count', 'desc');
   const now = new Date();
   const list = async (w: (q: Knex.QueryBuilder) => Knex.QueryBuilder) =>
-    (
-      await w(base())
-        .leftJoin('org_units as g', 'g.id', 'i.grid_id')
-        .leftJoin('org_units as h', 'h.id', 'i.holder_org_id')
-        .leftJoin('issue_categories as c', 'c.code', 'i.category_code')
-        .select('i.*', 'g.name as grid_name', 'h.name as holder_name', 'c.name as category_name')
-        .orderBy('i.created_at', 'desc')
-        .limit(200)
-    ).map((r: Record<string, unknown>) => toListItem(r, now));
+    (await withListColumns(w(base())).orderBy('i.created_at', 'desc').limit(200)).map((r: Record<string, unknown>) => toListItem(r, now));
   return {
     byArea: (byArea as Record<string, unknown>[]).map((r) => ({
       orgId: Number(r.id),
@@ -478,15 +461,8 @@ export async function deleteIssue(db: Db, issueNo: string): Promise<void> {
 
 /** A resident's own issues (I-6: track status, see history). */
 export async function residentIssues(db: Db, userId: number, now = new Date()): Promise<IssueListItem[]> {
-  const rows = await db('issues as i')
-    .leftJoin('org_units as g', 'g.id', 'i.grid_id')
-    .leftJoin('org_units as h', 'h.id', 'i.holder_org_id')
-    .leftJoin('issue_categories as c', 'c.code', 'i.category_code')
-    .select('i.*', 'g.name as grid_name', 'h.name as holder_name', 'c.name as category_name')
-    .where('i.resident_user_id', userId)
-    .orderBy('i.created_at', 'desc')
-    .limit(200);
-  return rows.map((r) => toListItem(r, now));
+  const rows = await withListColumns(db('issues as i')).where('i.resident_user_id', userId).orderBy('i.created_at', 'desc').limit(200);
+  return rows.map((r: Record<string, unknown>) => toListItem(r, now));
 }
 
 export async function residentIssue(db: Db, userId: number, issueNo: string) {
