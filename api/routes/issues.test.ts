@@ -257,6 +257,7 @@ describe('resident entry (I-6, Q-5)', () => {
     expect((await u.f_resident('POST', `/my/issues/${issueNo}/rating`, { stars: 5, comment: '很满意' })).status).toBe(200);
     await rt.idle!();
     expect((await u.f_resident('POST', `/my/issues/${issueNo}/rating`, { stars: 1 })).status).toBe(409);
+    expect(await t.db('audit_log').where({ object_type: 'issue_rating', object_id: issueNo })).toHaveLength(1);
     const progress = await u.f_resident('GET', `/my/issues/${issueNo}`);
     expect(progress.json.externalRating).toBe(5);
     expect(progress.json.timeline.map((x: { action: string }) => x.action)).toContain('resident_rating');

@@ -314,6 +314,7 @@ export const issueRoutes = defineRoutes([
         userId: actor.userId,
         username: actor.username,
         action: 'update',
+        objectType: 'issue_rating',
         objectId: r.issueNo,
         ip: req.ip,
         detail: { stars: b.stars },
