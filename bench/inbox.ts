@@ -95,7 +95,6 @@ async function main(): Promise<void> {
         workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)),
         activities: createTasksActivities(db),
         maxConcurrentActivities: 16,
-        maxConcurrentWorkflowTasks: 8,
       });
       const t0 = performance.now();
       for (let i = existing; i < WORKFLOWS; i++) {

@@ -12,6 +12,7 @@ import { msToTs } from '@temporalio/common/lib/time';
 import type { Knex } from 'knex';
 import Long from 'long';
 import type { Engine } from './engine';
+import { GroupCommit } from './group-commit';
 import { EventType, encodeEvent, type Failure, type HistoryEvent, type Payload } from './history';
 import { proto } from './proto';
 import type { ActivityFunction as ActivityFn } from './types';
@@ -205,7 +206,7 @@ async function recordOutcome(engine: Engine, task: ActivityRow, workerId: string
   const dc = engine.dataConverter;
   const failure = outcome.kind === 'completed' ? undefined : await encodeErrorToFailure(dc, outcome.error);
   if (outcome.kind === 'completed') {
-    await completeInOneStatement(engine, task, workerId, (await encodeToPayloads(dc, outcome.result)) ?? []);
+    await completions(engine).add(completionOf(engine, task, workerId, (await encodeToPayloads(dc, outcome.result)) ?? []));
     engine.events.emit('wft');
     return;
   }
@@ -227,11 +228,15 @@ async function recordOutcome(engine: Engine, task: ActivityRow, workerId: string
   engine.events.emit('wft');
 }
 
-/**
- * The common case in one round trip: delete the task (only if this attempt still holds it), mark
- * the workflow task pending and queue Started + Completed, all in one statement (atomic).
- */
-async function completeInOneStatement(engine: Engine, task: ActivityRow, workerId: string, result: Payload[]): Promise<void> {
+interface Completion {
+  task: ActivityRow;
+  workerId: string;
+  started: Buffer;
+  completed: Buffer;
+}
+
+/** A successful attempt's two history events, built once (the group's statement only ships them). */
+function completionOf(engine: Engine, task: ActivityRow, workerId: string, result: Payload[]): Completion {
   const now = engine.clock.now();
   const started = encodeEvent({
     eventType: EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED,
@@ -252,13 +257,50 @@ async function completeInOneStatement(engine: Engine, task: ActivityRow, workerI
       identity: workerId,
     },
   });
+  return { task, workerId, started, completed };
+}
+
+/**
+ * Successful attempts, a group per statement (group commit): delete the tasks (only where this
+ * attempt still holds them), mark their workflow tasks pending and queue Started + Completed. The
+ * executions are locked first, in run order — a workflow task's lock order (execution, then its
+ * activities), so the two cannot deadlock.
+ */
+async function completeGroup(engine: Engine, group: Completion[]): Promise<undefined[]> {
   await engine.db.raw(
-    `WITH act AS (DELETE FROM wf_activities WHERE id = :id AND claimed_by = :workerId AND attempt = :attempt RETURNING run_id),
+    `WITH x AS (SELECT * FROM unnest(:ids::bigint[], :workers::text[], :attempts::int[], :started::bytea[], :completed::bytea[])
+                  WITH ORDINALITY AS x(id, worker, attempt, started, completed, n)),
+          lk AS (SELECT run_id FROM wf_executions
+                  WHERE run_id IN (SELECT a.run_id FROM wf_activities a JOIN x ON a.id = x.id) ORDER BY run_id FOR UPDATE),
+          act AS (DELETE FROM wf_activities a USING x
+                   WHERE a.id = x.id AND a.claimed_by = x.worker AND a.attempt = x.attempt AND a.run_id IN (SELECT run_id FROM lk)
+                   RETURNING a.id, a.run_id),
           ex AS (UPDATE wf_executions SET wft_pending = true, wft_ready_at = :now
-                  WHERE run_id = (SELECT run_id FROM act) AND status = 'running' RETURNING run_id)
-     INSERT INTO wf_inbox (run_id, event) SELECT ex.run_id, e.event FROM ex, unnest(ARRAY[:started, :completed]::bytea[]) WITH ORDINALITY AS e(event, n) ORDER BY e.n`,
-    { id: task.id, workerId, attempt: task.attempt, now: new Date(now), started, completed },
+                  WHERE run_id IN (SELECT run_id FROM act) AND status = 'running' RETURNING run_id)
+     INSERT INTO wf_inbox (run_id, event)
+     SELECT act.run_id, e.event FROM x JOIN act ON act.id = x.id JOIN ex ON ex.run_id = act.run_id
+      CROSS JOIN LATERAL unnest(ARRAY[x.started, x.completed]) WITH ORDINALITY AS e(event, k)
+      ORDER BY x.n, e.k`,
+    {
+      ids: group.map((c) => c.task.id),
+      workers: group.map((c) => c.workerId),
+      attempts: group.map((c) => c.task.attempt),
+      started: group.map((c) => c.started),
+      completed: group.map((c) => c.completed),
+      now: new Date(engine.clock.now()),
+    },
   );
+  return group.map(() => undefined);
+}
+
+const completionsOf = new WeakMap<Engine, GroupCommit<Completion, undefined>>();
+function completions(engine: Engine): GroupCommit<Completion, undefined> {
+  let c = completionsOf.get(engine);
+  if (!c) {
+    c = new GroupCommit((group) => completeGroup(engine, group));
+    completionsOf.set(engine, c);
+  }
+  return c;
 }
 
 /** Final outcome: the row goes, Started + the result event go to the workflow's inbox. */
@@ -385,30 +427,51 @@ export async function expireActivities(engine: Engine, limit = 100): Promise<num
   return n;
 }
 
-/** Moves due timers into their workflows' inboxes, earliest first. */
+/**
+ * Moves due timers into their workflows' inboxes, earliest first, a batch per transaction. The
+ * executions are locked first (SKIP LOCKED: a run in the middle of a workflow task is left for
+ * the next round), then their due timers go: the same lock order as a workflow task, which locks
+ * its execution and then deletes timers, so the two cannot deadlock.
+ */
 export async function fireDueTimers(engine: Engine, limit = 500): Promise<number> {
   const now = engine.now();
   const n = await engine.db.transaction(async (trx) => {
-    const due = (await trx('wf_timers').where('fire_at', '<=', now).orderBy('fire_at').limit(limit).forUpdate().skipLocked()) as {
-      id: number;
-      run_id: string;
-      timer_id: string;
-      started_event_id: number;
-    }[];
-    if (due.length === 0) return 0;
-    await trx('wf_timers')
-      .whereIn(
-        'id',
-        due.map((d) => d.id),
+    const locked = (
+      await trx.raw(
+        `SELECT e.run_id FROM wf_executions e
+           JOIN (SELECT run_id, min(fire_at) AS due FROM wf_timers WHERE fire_at <= ? GROUP BY run_id ORDER BY due LIMIT ?) t USING (run_id)
+          WHERE e.status = 'running'
+          ORDER BY t.due
+          FOR UPDATE OF e SKIP LOCKED`,
+        [now, limit],
       )
-      .delete();
-    for (const t of due) {
-      await engine.toInbox(trx, t.run_id, {
-        eventType: EventType.EVENT_TYPE_TIMER_FIRED,
-        eventTime: msToTs(now.getTime()),
-        timerFiredEventAttributes: { timerId: t.timer_id, startedEventId: Long.fromNumber(t.started_event_id) },
-      });
-    }
+    ).rows as { run_id: string }[];
+    if (locked.length === 0) return 0;
+    const runIds = locked.map((r) => r.run_id);
+    const due = (
+      await trx.raw(
+        'DELETE FROM wf_timers WHERE run_id = ANY(?) AND fire_at <= ? RETURNING id, run_id, timer_id, started_event_id, fire_at',
+        [runIds, now],
+      )
+    ).rows as { id: string; run_id: string; timer_id: string; started_event_id: number; fire_at: Date }[];
+    due.sort((a, b) => new Date(a.fire_at).getTime() - new Date(b.fire_at).getTime() || Number(a.id) - Number(b.id));
+    const eventTime = msToTs(now.getTime());
+    await trx.raw(
+      `WITH ex AS (UPDATE wf_executions SET wft_pending = true, wft_ready_at = :now WHERE run_id = ANY(:runIds))
+       INSERT INTO wf_inbox (run_id, event) SELECT run_id, event FROM unnest(:runs::text[], :events::bytea[]) WITH ORDINALITY AS u(run_id, event, n) ORDER BY n`,
+      {
+        now,
+        runIds,
+        runs: due.map((t) => t.run_id),
+        events: due.map((t) =>
+          encodeEvent({
+            eventType: EventType.EVENT_TYPE_TIMER_FIRED,
+            eventTime,
+            timerFiredEventAttributes: { timerId: t.timer_id, startedEventId: Long.fromNumber(t.started_event_id) },
+          }),
+        ),
+      },
+    );
     return due.length;
   });
   if (n > 0) engine.events.emit('wft');

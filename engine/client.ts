@@ -8,7 +8,7 @@ import { CancelledFailure, decodeRetryState, TerminatedFailure } from '@temporal
 import { decodeArrayFromPayloads, decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow';
 import type { temporal } from '@temporalio/proto';
 import type { Db } from '../db/connection';
-import { Engine, type ExecutionRow } from './engine';
+import { type ClosedRun, Engine, type ExecutionRow } from './engine';
 import { decodeEvent, EventType, toHistory } from './history';
 import { EmbeddedScheduleClient } from './schedules';
 import type {
@@ -58,7 +58,7 @@ export class EmbeddedWorkflowClient {
       searchAttributes: options.searchAttributes,
       workflowIdReusePolicy: options.workflowIdReusePolicy,
     });
-    return this.handle(options.workflowId, undefined, runId);
+    return this.handle(options.workflowId, undefined, runId, options.taskQueue);
   }
 
   async execute<F extends WorkflowFn>(workflow: string | F, options: WorkflowStartOptions<Parameters<F>>): Promise<Awaited<ReturnType<F>>> {
@@ -144,7 +144,8 @@ export class EmbeddedWorkflowClient {
     return qb;
   }
 
-  private handle<R>(workflowId: string, runId: string | undefined, firstRunId: string | undefined): WorkflowHandle<R> {
+  /** `startedOn`: the task queue of a run this client has just started (its result needs no first read). */
+  private handle<R>(workflowId: string, runId: string | undefined, firstRunId: string | undefined, startedOn?: string): WorkflowHandle<R> {
     const engine = this.engine;
     return {
       workflowId,
@@ -162,42 +163,55 @@ export class EmbeddedWorkflowClient {
         const row = await engine.findRun(engine.db, workflowId, runId);
         return toHistory(await engine.history(row.run_id)) as temporal.api.history.v1.History;
       },
-      result: () => this.result<R>(workflowId, firstRunId ?? runId),
+      result: () => this.result<R>(workflowId, firstRunId ?? runId, startedOn),
     };
   }
 
   /** Waits for the end of the chain of runs that starts at `runId` (or the latest run). */
-  private async result<R>(workflowId: string, runId: string | undefined): Promise<R> {
-    let row = await this.engine.findRun(this.engine.db, workflowId, runId);
-    let pollMs = 100;
+  private async result<R>(workflowId: string, runId: string | undefined, startedOn?: string): Promise<R> {
+    // A run this client has just started is running unless it has closed here already.
+    let row: Pick<ExecutionRow, 'run_id' | 'task_queue'> & ClosedRun =
+      startedOn && runId
+        ? {
+            run_id: runId,
+            task_queue: startedOn,
+            ...(this.engine.recentlyClosed.get(runId) ?? { status: 'running', result: null, continued_run_id: null }),
+          }
+        : await this.engine.findRun(this.engine.db, workflowId, runId);
+    let waitedFor = row.run_id;
+    // With a worker of the run's queue in this process the close event is the normal way to
+    // learn of the end; polling only covers a run finished by another process.
+    const local = this.engine.localTaskQueues.has(row.task_queue);
+    let pollMs = local ? 5000 : 250;
     for (;;) {
       if (row.status === 'continued_as_new' && row.continued_run_id) {
-        row = await this.engine.findRun(this.engine.db, workflowId, row.continued_run_id);
+        waitedFor = row.continued_run_id;
+        row = await this.engine.findRun(this.engine.db, workflowId, waitedFor);
         continue;
       }
       if (row.status !== 'running') return this.outcome<R>(row);
-      // Woken when this run closes in this process; runs closed by other processes are seen by
-      // polling, backing off to every 2 s so that many waiters do not flood the database.
-      const waitedFor = row.run_id;
-      await new Promise<void>((resolve) => {
+      // A run closed by this process wakes the waiter with its outcome (no read); runs closed by
+      // other processes are seen by polling, backing off to every 2 s so that many waiters do not
+      // flood the database.
+      const closed = await new Promise<ClosedRun | undefined>((resolve) => {
         const engine = this.engine;
-        const t = setTimeout(done, pollMs);
-        function onClosed(id?: string) {
-          if (id === undefined || id === waitedFor) done();
+        const t = setTimeout(() => done(undefined), pollMs);
+        function onClosed(id?: string, how?: ClosedRun) {
+          if (id === undefined || id === waitedFor) done(how);
         }
-        function done() {
+        function done(how: ClosedRun | undefined) {
           clearTimeout(t);
           engine.events.off('closed', onClosed);
-          resolve();
+          resolve(how);
         }
         engine.events.on('closed', onClosed);
       });
-      pollMs = Math.min(2000, pollMs * 2);
-      row = await this.engine.findRun(this.engine.db, workflowId, row.run_id);
+      pollMs = local ? pollMs : Math.min(2000, pollMs * 2);
+      row = closed ? { ...row, ...closed } : await this.engine.findRun(this.engine.db, workflowId, waitedFor);
     }
   }
 
-  private async outcome<R>(row: ExecutionRow): Promise<R> {
+  private async outcome<R>(row: ClosedRun): Promise<R> {
     const dc = this.engine.dataConverter;
     const e = row.result ? decodeEvent(row.result) : undefined;
     switch (e?.eventType) {

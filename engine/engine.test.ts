@@ -45,6 +45,35 @@ describe('embedded engine', () => {
     expect(types.filter((x) => x === 10)).toHaveLength(2); // two ActivityTaskScheduled
   });
 
+  it('concurrent starts and activity completions are written in groups: every run completes once, a duplicate id in a group is refused', async () => {
+    const n = 40;
+    const ids = Array.from({ length: n }, (_, i) => `group-${i}`);
+    // Two starts of group-0 in the same burst: exactly one may win.
+    const starts = await Promise.allSettled(
+      [...ids, 'group-0'].map((id, i) =>
+        env.client.start('twoActivities', { workflowId: id, taskQueue: env.taskQueue, args: [`居民${i}`] }),
+      ),
+    );
+    const refused = starts.filter((s) => s.status === 'rejected');
+    expect(refused).toHaveLength(1);
+    expect(String((refused[0] as PromiseRejectedResult).reason)).toContain('group-0');
+    const handles = starts.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    const results = await Promise.all(handles.map((h) => h.result()));
+    expect(new Set(results).size).toBe(n);
+    const [{ runs }] = await t.db('wf_executions').where('workflow_id', 'like', 'group-%').count({ runs: '*' });
+    expect(Number(runs)).toBe(n);
+    // Each run's history holds each activity's completion exactly once.
+    const completed = await t
+      .db('wf_history')
+      .whereIn(
+        'run_id',
+        handles.map((h) => h.firstExecutionRunId as string),
+      )
+      .where({ event_type: 'EVENT_TYPE_ACTIVITY_TASK_COMPLETED' })
+      .count({ c: '*' });
+    expect(Number(completed[0].c)).toBe(2 * n);
+  });
+
   it('Q-timer: a 3-day sleep completes under time skipping without waiting', async () => {
     const h = await env.client.start('sleeper', { workflowId: 'sleep-1', taskQueue: env.taskQueue, args: ['3 days'] });
     const startedAt = env.clock.now();

@@ -30,6 +30,13 @@ export interface SandboxOptions {
   mode?: 'reusable' | 'vm';
   /** Names of registered activities (the SDK warns on calls to unknown ones). */
   activityNames?: string[];
+  /**
+   * Deadlock detection: a call into the sandbox running longer than this fails the workflow task.
+   * Off by default: node:vm arms a watchdog thread for every call (≈ 80 µs each, several calls per
+   * activation — the largest single cost of a workflow task here), and our workflows are our own
+   * reviewed code. Turn it on (e.g. 2000) when running workflow code that is not.
+   */
+  deadlockTimeoutMs?: number;
 }
 
 const creators = new Map<string, Promise<WorkflowCreator>>();
@@ -37,14 +44,17 @@ const creators = new Map<string, Promise<WorkflowCreator>>();
 /** One creator per workflows path and mode, shared by every engine in the process. */
 export function sandboxCreator(opts: SandboxOptions): Promise<WorkflowCreator> {
   const mode = opts.mode ?? 'reusable';
-  const key = `${mode}:${opts.workflowsPath}`;
+  const timeout = opts.deadlockTimeoutMs;
+  const key = `${mode}:${timeout ?? 0}:${opts.workflowsPath}`;
   let p = creators.get(key);
   if (!p) {
     p = (async () => {
       const bundle = loadBundle(await workflowBundle(opts.workflowsPath), `workflow-bundle-${creators.size}.js`);
       const names = new Set(opts.activityNames ?? []);
       const creator =
-        mode === 'vm' ? await VMWorkflowCreator.create(bundle, 5_000, names) : await ReusableVMWorkflowCreator.create(bundle, 5_000, names);
+        mode === 'vm'
+          ? await VMWorkflowCreator.create(bundle, timeout as number, names)
+          : await ReusableVMWorkflowCreator.create(bundle, timeout as number, names);
       // The SDK installs a V8 promise hook to collect workflow stack traces. Its worker runs
       // workflows in worker threads; here they share the main thread, where the hook would tax
       // every promise of the process (database driver included). Only the `__stack_trace`

@@ -80,8 +80,12 @@ export interface EngineOptions {
   clock?: EngineClock;
   /** Payload codecs (e.g. the SM4 codec), applied to every payload stored in history. */
   payloadCodecs?: PayloadCodec[];
-  /** Live sandboxes kept in memory; evicted ones are rebuilt by replaying history. */
+  /** Live sandboxes kept in memory (default 5000, ~34 KB each); evicted ones are rebuilt by replaying history. */
   maxCachedWorkflows?: number;
+  /** Fail a workflow task whose sandbox call runs longer than this (default: off; see sandbox.ts). */
+  deadlockTimeoutMs?: number;
+  /** Workflow tasks claimed and applied per transaction (default 50). */
+  workflowTaskBatch?: number;
   /** Identity written into history (defaults to pid@host). */
   identity?: string;
   /** Test instrumentation: called inside a workflow task's transaction, just before commit. */
@@ -97,7 +101,7 @@ export type ActivityFunction = (...args: any[]) => Promise<unknown>;
 export interface WorkerOptions {
   taskQueue: string;
   activities?: Record<string, ActivityFunction>;
-  /** Concurrent workflow tasks (1 on PGlite). */
+  /** Workflow-task loops, each applying a batch of tasks per transaction (default 1; always 1 on PGlite). */
   maxConcurrentWorkflowTasks?: number;
   maxConcurrentActivities?: number;
   /** Idle polling interval; in-process starts and signals wake the worker at once. */

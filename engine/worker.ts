@@ -22,10 +22,13 @@ export class EmbeddedWorker {
   private readonly wakeUp = () => {
     for (const set of [this.waiters, this.wftWaiters, this.activityWaiters]) for (const w of [...set]) w();
   };
+  /** A workflow task became due while no task loop was idle (the busy loop goes round again). */
+  private wftSignalled = false;
   /** One workflow task is due: wake one idle task loop, not all of them (no thundering herd). */
   private readonly wakeWft = () => {
     const first = this.wftWaiters.values().next().value;
-    first?.();
+    if (first) first();
+    else this.wftSignalled = true;
   };
   private readonly wakeActivity = () => {
     for (const w of [...this.activityWaiters]) w();
@@ -45,19 +48,34 @@ export class EmbeddedWorker {
   run(): Promise<void> {
     if (this.stopped) return this.stopped;
     this.running = true;
+    // New activities of this queue come straight from this process's workflow tasks when a slot is free.
+    const eager = {
+      workerId: this.workerId,
+      freeSlots: () => (this.running ? (this.options.maxConcurrentActivities ?? 20) - this.inflight.size : 0),
+      run: (task: ActivityRow) => this.startActivity(task),
+    };
+    if (!this.engine.eagerWorkers.has(this.options.taskQueue)) this.engine.eagerWorkers.set(this.options.taskQueue, eager);
+    const queues = this.engine.localTaskQueues;
+    queues.set(this.options.taskQueue, (queues.get(this.options.taskQueue) ?? 0) + 1);
     const onWork = () => this.wakeUp();
     this.engine.events.on('work', onWork);
     this.engine.events.on('time', this.wakeTime);
     this.engine.events.on('wft', this.wakeWft);
     this.engine.events.on('activity', this.wakeActivity);
-    const wftLoops = this.engine.embedded ? 1 : (this.options.maxConcurrentWorkflowTasks ?? 4);
+    // One loop by default: each round is a batch (up to 50 tasks in one transaction), and one loop
+    // keeps the batches full. Measured, 1000 two-activity workflows on 2 cores: 1 loop 280-295 wf/s
+    // and 3.5 ms CPU per workflow, 2 loops 160-167 and 4.7 ms, 4 loops 150-220 and 4.8-6.1 ms.
+    const wftLoops = this.engine.embedded ? 1 : (this.options.maxConcurrentWorkflowTasks ?? 1);
     const loops = [
       ...Array.from({ length: wftLoops }, () => {
         let probe = true; // after a busy round there is probably more: skip the cheap probe
         return this.loop(async () => {
-          const did = await this.engine.processWorkflowTask(this.options.taskQueue, probe);
-          probe = !did;
-          return did;
+          this.wftSignalled = false;
+          const claimed = await this.engine.processWorkflowTask(this.options.taskQueue, probe);
+          probe = claimed === 0;
+          // Go round again at once after a full batch, or when a task became due meanwhile;
+          // otherwise wait for the next wake-up instead of querying for nothing.
+          return claimed >= this.engine.workflowTaskBatch || this.wftSignalled;
         }, 'wft');
       }),
       this.loop(() => this.pollActivities(), 'activity'),
@@ -75,6 +93,10 @@ export class EmbeddedWorker {
       this.engine.events.off('time', this.wakeTime);
       this.engine.events.off('wft', this.wakeWft);
       this.engine.events.off('activity', this.wakeActivity);
+      if (this.engine.eagerWorkers.get(this.options.taskQueue) === eager) this.engine.eagerWorkers.delete(this.options.taskQueue);
+      const left = (queues.get(this.options.taskQueue) ?? 1) - 1;
+      if (left > 0) queues.set(this.options.taskQueue, left);
+      else queues.delete(this.options.taskQueue);
     });
     return this.stopped;
   }
@@ -118,17 +140,20 @@ export class EmbeddedWorker {
   private async pollActivities(): Promise<boolean> {
     const max = this.options.maxConcurrentActivities ?? 20;
     const tasks: ActivityRow[] = await claimActivities(this.engine, this.options.taskQueue, max - this.inflight.size, this.workerId);
-    for (const task of tasks) {
-      const fn = this.options.activities?.[task.activity_type] as ActivityFn | undefined;
-      const p: Promise<void> = runActivity(this.engine, task, fn, this.workerId)
-        .catch((err) => console.error('记录活动结果失败', err))
-        .finally(() => {
-          this.inflight.delete(p);
-          this.wakeActivity(); // capacity freed
-        });
-      this.inflight.add(p);
-    }
+    for (const task of tasks) this.startActivity(task);
     return tasks.length > 0;
+  }
+
+  /** Runs a claimed attempt (polled, or handed over eagerly by a workflow task). */
+  private startActivity(task: ActivityRow): void {
+    const fn = this.options.activities?.[task.activity_type] as ActivityFn | undefined;
+    const p: Promise<void> = runActivity(this.engine, task, fn, this.workerId)
+      .catch((err) => console.error('记录活动结果失败', err))
+      .finally(() => {
+        this.inflight.delete(p);
+        this.wakeActivity(); // capacity freed
+      });
+    this.inflight.add(p);
   }
 }
 

@@ -124,7 +124,7 @@ async function embeddedRuntime(o: Resolved): Promise<Runtime> {
       taskQueue: o.taskQueue,
       activities: o.activities,
       maxConcurrentActivities: o.maxConcurrentActivities,
-      maxConcurrentWorkflowTasks: o.maxConcurrentWorkflowTasks ?? workflowTaskLoops(o.db),
+      maxConcurrentWorkflowTasks: o.maxConcurrentWorkflowTasks,
     });
     workers.push(w);
     running.push(w.run());
@@ -142,16 +142,6 @@ async function embeddedRuntime(o: Resolved): Promise<Runtime> {
       await Promise.all(running);
     },
   };
-}
-
-/**
- * Workflow-task loops of the embedded worker on PostgreSQL: a task is a short transaction, so
- * throughput grows with loops until the pool is the limit (measured on 2 cores: 4 loops 32, 8 loops
- * 47, 16 loops 65 two-activity workflows/s). Half the pool leaves room for activities and the API.
- */
-function workflowTaskLoops(db: Db): number {
-  const poolMax = (db.client.config as { pool?: { max?: number } }).pool?.max ?? 10;
-  return Math.max(4, Math.floor(poolMax / 2));
 }
 
 async function clusterRuntime(o: Resolved & { address: string }): Promise<Runtime> {
