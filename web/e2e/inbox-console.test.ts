@@ -206,8 +206,17 @@ describe('form inbox and workflow console in Chromium', { timeout: 180_000 }, ()
     await w.page.getByTestId('task-submit').click();
     await w.page.getByRole('button', { name: '提交' }).last().click(); // the confirm dialog
     await w.page.getByTestId('m-tasks').waitFor();
-    await expect.poll(async () => w.page.getByTestId('m-tasks').textContent(), { timeout: 20_000 }).not.toContain('居民临时救助申请审批');
-    expect(await w.page.getByTestId('m-tasks').textContent()).toContain('门前绿地占用申请审批');
+    // The list refetches after the submit; while it loads it is empty, so wait for the refreshed list
+    // itself: B still there, A gone.
+    await expect
+      .poll(
+        async () => {
+          const text = (await w.page.getByTestId('m-tasks').textContent()) ?? '';
+          return text.includes('门前绿地占用申请审批') && !text.includes('居民临时救助申请审批');
+        },
+        { timeout: 20_000 },
+      )
+      .toBe(true);
     await w.page.screenshot({ path: '/tmp/inbox-phone-after-submit.png' });
     await rt.idle?.();
     const result = await rt.client.getHandle('demo-e2e-a').result();
@@ -280,7 +289,10 @@ describe('form inbox and workflow console in Chromium', { timeout: 180_000 }, ()
     await page.screenshot({ path: '/tmp/inbox-pc.png' });
     await page.getByLabel('同意').first().check();
     await page.getByTestId('task-submit').click();
-    await page.locator('.ant-modal-confirm .ant-btn-primary').click();
+    const confirm = page.locator('.ant-modal-confirm .ant-btn-primary');
+    await confirm.click();
+    // A click lost in the confirm's opening animation (loaded machine) gets a second one.
+    await confirm.waitFor({ state: 'detached', timeout: 5000 }).catch(() => confirm.click());
     await expect
       .poll(async () => page.locator('.ant-table-tbody').textContent(), { timeout: 20_000 })
       .not.toContain('社区活动场地借用审批');
