@@ -5,7 +5,13 @@
 import './auth';
 import './demo-approval';
 import './elements/coverage';
+import './elements/enterprise';
+import './elements/facility';
 import './elements/grid';
+import './elements/grid-worker';
+import './elements/house';
+import './elements/institution';
+import './elements/merchant';
 import './issue/actions';
 import './issue/report';
 import './tags/definition';

@@ -5,6 +5,7 @@ import {
   type CareType,
   type CoverageLevel,
   type CoverageProblem,
+  careTeam,
   coverageProblems,
   coverageRates,
   ELEMENT_TYPE_LABELS,
@@ -13,7 +14,9 @@ import {
 } from '../../db/queries/coverage';
 import type { ElementType } from '../../db/queries/elements/common';
 import { careTeamForm, coverageAssignForm } from '../../forms/elements/coverage';
+import { errors } from '../errors';
 import { defineRoutes } from '../http';
+import { audited } from './audited';
 import { elementCall, narrowPath } from './elements-common';
 import { idFilter } from './paging';
 
@@ -66,17 +69,18 @@ export const coverageRoutes = defineRoutes([
       type: 'object',
       additionalProperties: false,
       properties: {
-        problem: { type: 'string', title: '问题类型', enum: ['uncovered', 'double', 'invalid'] },
+        problem: { type: 'string', title: '问题类型', enum: ['uncovered', 'double', 'invalid', 'all'] },
         elementType: { type: 'string', title: '要素类型', enum: ELEMENT_ENUM },
         orgId: idFilter('机构'),
         page: { type: 'string', pattern: '^[1-9][0-9]{0,6}$' },
         pageSize: { type: 'string', pattern: '^[1-9][0-9]{0,2}$' },
       },
     },
-    summary: '未包户、重复包户、包户失效的要素清单',
+    summary: '未包户、重复包户、包户失效的要素清单；problem=all 列出全部要素及其包户人（包户配置）',
     async handler({ services, actor, query }) {
       const r = await coverageProblems(services.db, actor, {
-        problem: query.problem as CoverageProblem | undefined,
+        problem: query.problem === 'all' ? undefined : (query.problem as CoverageProblem | undefined),
+        all: query.problem === 'all',
         elementType: query.elementType as ElementType | undefined,
         orgPath: await narrowPath(services.db, query.orgId),
         page: query.page ? Number(query.page) : 1,
@@ -91,11 +95,29 @@ export const coverageRoutes = defineRoutes([
     permission: 'force.manage',
     body: coverageAssignForm.schema,
     summary: '批量包户（按楼栋或勾选的要素）',
-    async handler({ services, actor, body }) {
+    async handler({ services, actor, body, req }) {
       return elementCall(() =>
-        body.buildingId
-          ? assignBuilding(services.db, actor, { buildingId: body.buildingId, workerId: body.workerId })
-          : bulkAssign(services.db, actor, { elementType: body.elementType, elementIds: body.elementIds ?? [], workerId: body.workerId }),
+        audited(
+          services.db,
+          actor,
+          req.ip,
+          (trx) =>
+            body.buildingId
+              ? assignBuilding(trx, actor, { buildingId: body.buildingId, workerId: body.workerId })
+              : bulkAssign(trx, actor, { elementType: body.elementType, elementIds: body.elementIds ?? [], workerId: body.workerId }),
+          (r) => ({
+            action: 'coverage.assign',
+            objectType: body.buildingId ? 'building' : body.elementType,
+            objectId: body.buildingId ?? null,
+            detail: {
+              workerId: body.workerId,
+              elementIds: body.buildingId ? undefined : body.elementIds,
+              assigned: r.assigned,
+              replaced: r.replaced,
+              refused: r.refused.length,
+            },
+          }),
+        ),
       );
     },
   },
@@ -134,8 +156,41 @@ export const coverageRoutes = defineRoutes([
     permission: 'force.manage',
     body: careTeamForm.schema,
     summary: '设置特殊人群包联小组（专职 + 兼职 + 志愿者）',
-    async handler({ services, actor, body }) {
-      return elementCall(() => setCareTeam(services.db, actor, body));
+    async handler({ services, actor, body, req }) {
+      return elementCall(() =>
+        audited(
+          services.db,
+          actor,
+          req.ip,
+          (trx) => setCareTeam(trx, actor, body),
+          () => ({
+            action: 'care.team',
+            objectType: 'resident',
+            objectId: body.residentId,
+            detail: { careType: body.careType, healthColor: body.healthColor ?? null, members: body.members },
+          }),
+        ),
+      );
+    },
+  },
+  {
+    method: 'get',
+    path: '/care/team',
+    permission: 'element.read',
+    query: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['residentId', 'careType'],
+      properties: {
+        residentId: idFilter('居民'),
+        careType: { type: 'string', title: '包联类型', enum: ['living_alone', 'solitary_elderly', 'disabled', 'health_color'] },
+      },
+    },
+    summary: '某人某类包联小组成员（特定关系服务档案）',
+    async handler({ services, actor, query }) {
+      const team = await careTeam(services.db, actor, Number(query.residentId), query.careType as CareType);
+      if (!team) throw errors.notFound('居民');
+      return team;
     },
   },
 ]);

@@ -5,6 +5,7 @@
  * `{ error: { code, message, problems: FeatureCollection } }`.
  */
 import type { Response } from 'express';
+import { assignWorkerToGrid, setGridLeader } from '../../db/queries/forces';
 import {
   checkGridGeometries,
   GridGeometryError,
@@ -20,7 +21,8 @@ import {
 import { gridGeometryForm, gridInfoForm, gridMergeForm, gridSplitForm } from '../../forms/elements/grid';
 import { errors } from '../errors';
 import { defineRoutes } from '../http';
-import { narrowPath } from './elements-common';
+import { audited } from './audited';
+import { elementCall, narrowPath } from './elements-common';
 import { idFilter, idParam } from './paging';
 
 /** Runs a boundary change; geometry refusals are answered here because they carry GeoJSON. */
@@ -51,6 +53,15 @@ export function baseMapConfig(env: NodeJS.ProcessEnv = process.env) {
   return { kind: 'none' };
 }
 
+const BBOX = { type: 'string', title: '范围', pattern: '^-?[0-9.]+,-?[0-9.]+,-?[0-9.]+,-?[0-9.]+$' };
+
+const WORKER_BODY = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['workerId'],
+  properties: { workerId: { type: 'integer', title: '网格员', minimum: 1 } },
+};
+
 export const gridRoutes = defineRoutes([
   {
     method: 'get',
@@ -65,12 +76,16 @@ export const gridRoutes = defineRoutes([
     method: 'get',
     path: '/map/layers/:type',
     permission: 'org.read',
-    query: { type: 'object', additionalProperties: false, properties: { under: idFilter('上级机构') } },
-    summary: '区/街道/社区/网格边界图层（GeoJSON）',
+    query: { type: 'object', additionalProperties: false, properties: { under: idFilter('上级机构'), bbox: BBOX } },
+    summary: '区/街道/社区/网格边界图层（GeoJSON；可按上级机构和地图范围筛选）',
     async handler({ services, actor, params, query }) {
       const type = params.type;
       if (!['district', 'street', 'community', 'grid'].includes(type)) throw errors.badRequest('图层只能是区、街道、社区或网格', 'type');
-      return orgLayer(services.db, actor, { type: type as 'grid', under: await narrowPath(services.db, query.under) });
+      return orgLayer(services.db, actor, {
+        type: type as 'grid',
+        under: await narrowPath(services.db, query.under),
+        bbox: query.bbox ? ((query.bbox as string).split(',').map(Number) as [number, number, number, number]) : undefined,
+      });
     },
   },
   {
@@ -83,7 +98,7 @@ export const gridRoutes = defineRoutes([
       required: ['kind', 'bbox'],
       properties: {
         kind: { type: 'string', title: '图层', enum: ['building', 'facility'] },
-        bbox: { type: 'string', title: '范围', pattern: '^-?[0-9.]+,-?[0-9.]+,-?[0-9.]+,-?[0-9.]+$' },
+        bbox: BBOX,
       },
     },
     summary: '楼栋、公共设施点位（当前地图范围内）',
@@ -113,11 +128,22 @@ export const gridRoutes = defineRoutes([
     permission: 'org.manage',
     body: gridGeometryForm.schema,
     summary: '保存网格范围并按位置重新归属要素',
-    async handler({ services, actor, body, res }) {
+    async handler({ services, actor, body, res, req }) {
       const grids = body.grids as { id?: number | null; geometry: unknown }[];
       if (grids.some((g) => !g.id)) throw errors.badRequest('新增网格请使用“拆分网格”；保存时每个网格都须有编号');
       return gridCall(res, () =>
-        saveGridGeometries(services.db, actor, { communityId: body.communityId, grids: grids as { id: number; geometry: unknown }[] }),
+        audited(
+          services.db,
+          actor,
+          req.ip,
+          (trx) => saveGridGeometries(trx, actor, { communityId: body.communityId, grids: grids as { id: number; geometry: unknown }[] }),
+          (r) => ({
+            action: 'grid.geometry',
+            objectType: 'org_unit',
+            objectId: body.communityId,
+            detail: { gridIds: r.gridIds, moved: r.summary.moved },
+          }),
+        ),
       );
     },
   },
@@ -127,8 +153,22 @@ export const gridRoutes = defineRoutes([
     permission: 'org.manage',
     body: gridSplitForm.schema,
     summary: '沿分割线拆分网格',
-    async handler({ services, actor, body, params, res }) {
-      return gridCall(res, () => splitGrid(services.db, actor, { gridId: idParam(params), line: body.line, names: body.names }));
+    async handler({ services, actor, body, params, res, req }) {
+      const gridId = idParam(params);
+      return gridCall(res, () =>
+        audited(
+          services.db,
+          actor,
+          req.ip,
+          (trx) => splitGrid(trx, actor, { gridId, line: body.line, names: body.names }),
+          (r) => ({
+            action: 'grid.split',
+            objectType: 'org_unit',
+            objectId: gridId,
+            detail: { gridIds: r.gridIds, moved: r.summary.moved },
+          }),
+        ),
+      );
     },
   },
   {
@@ -137,8 +177,21 @@ export const gridRoutes = defineRoutes([
     permission: 'org.manage',
     body: gridMergeForm.schema,
     summary: '合并相邻网格（保留第一个）',
-    async handler({ services, actor, body, res }) {
-      return gridCall(res, () => mergeGrids(services.db, actor, { gridIds: body.gridIds }));
+    async handler({ services, actor, body, res, req }) {
+      return gridCall(res, () =>
+        audited(
+          services.db,
+          actor,
+          req.ip,
+          (trx) => mergeGrids(trx, actor, { gridIds: body.gridIds }),
+          (r) => ({
+            action: 'grid.merge',
+            objectType: 'org_unit',
+            objectId: r.gridIds[0],
+            detail: { merged: body.gridIds, moved: r.summary.moved },
+          }),
+        ),
+      );
     },
   },
   {
@@ -147,8 +200,22 @@ export const gridRoutes = defineRoutes([
     permission: 'org.manage',
     body: gridInfoForm.schema,
     summary: '修改网格名称、类型（基础网格/专属网格）',
-    async handler({ services, actor, body, params }) {
-      if (!(await updateGridInfo(services.db, actor, idParam(params), body))) throw errors.notFound('网格');
+    async handler({ services, actor, body, params, req }) {
+      const gridId = idParam(params);
+      await audited(
+        services.db,
+        actor,
+        req.ip,
+        async (trx) => {
+          try {
+            if (!(await updateGridInfo(trx, actor, gridId, body))) throw errors.notFound('网格');
+          } catch (e) {
+            if (e instanceof GridInputError) throw errors.badRequest(e.message, 'gridType');
+            throw e;
+          }
+        },
+        () => ({ action: 'update', objectType: 'org_unit', objectId: gridId, detail: { name: body.name, gridType: body.gridType } }),
+      );
       return { ok: true };
     },
   },
@@ -160,6 +227,44 @@ export const gridRoutes = defineRoutes([
     summary: '网格统计：户数、人口、面积、要素、网格员',
     async handler({ services, actor, query }) {
       return gridStatistics(services.db, actor, { orgPath: await narrowPath(services.db, query.orgId) });
+    },
+  },
+  {
+    method: 'put',
+    path: '/grids/:id/leader',
+    permission: 'force.manage',
+    body: WORKER_BODY,
+    summary: '任命网格长（每个网格一名，原网格长改为网格员）',
+    async handler({ services, actor, body, params, req }) {
+      const gridId = idParam(params);
+      return elementCall(() =>
+        audited(
+          services.db,
+          actor,
+          req.ip,
+          (trx) => setGridLeader(trx, actor, { gridId, workerId: body.workerId }),
+          (r) => ({ action: 'force.leader', objectType: 'org_unit', objectId: gridId, detail: { ...r } }),
+        ),
+      );
+    },
+  },
+  {
+    method: 'post',
+    path: '/grids/:id/workers',
+    permission: 'force.manage',
+    body: WORKER_BODY,
+    summary: '调入网格员（专属网格员只能配置在专属网格）',
+    async handler({ services, actor, body, params, req }) {
+      const gridId = idParam(params);
+      return elementCall(() =>
+        audited(
+          services.db,
+          actor,
+          req.ip,
+          (trx) => assignWorkerToGrid(trx, actor, { gridId, workerId: body.workerId }),
+          (r) => ({ action: 'force.assign', objectType: 'org_unit', objectId: gridId, detail: { ...r } }),
+        ),
+      );
     },
   },
 ]);

@@ -2,6 +2,7 @@
 import { getHousehold, HOUSEHOLD_SORTS, type HouseholdListParams, listHouseholds } from '../../db/queries/elements/households';
 import { errors } from '../errors';
 import { defineRoutes } from '../http';
+import { tagFilterOf, tagFilterQuery } from './elements';
 import { narrowPath, pageParams } from './elements-common';
 import { idFilter, idParam, listQuery, listResponse, parsePaging, textFilter } from './paging';
 
@@ -11,8 +12,14 @@ export const householdRoutes = defineRoutes([
     path: '/households',
     permission: 'element.read',
     personal: true,
-    query: listQuery({ q: textFilter('户编号', 40), orgId: idFilter('机构'), buildingId: idFilter('楼栋'), houseId: idFilter('房屋') }),
-    summary: '居民户列表（本人管辖范围；q 为户编号）',
+    query: listQuery({
+      q: textFilter('户编号', 40),
+      orgId: idFilter('机构'),
+      buildingId: idFilter('楼栋'),
+      houseId: idFilter('房屋'),
+      ...tagFilterQuery,
+    }),
+    summary: '居民户列表（本人管辖范围；q 为户编号前缀；tagIds 按标签筛选，tagMode all 全部/any 任一；每行带 tags [{id,name,color}]）',
     async handler({ services, actor, query }) {
       const p = parsePaging(query, Object.keys(HOUSEHOLD_SORTS));
       const r = await listHouseholds(services.db, actor, {
@@ -22,6 +29,7 @@ export const householdRoutes = defineRoutes([
         householdNo: query.q || undefined,
         buildingId: query.buildingId ? Number(query.buildingId) : undefined,
         houseId: query.houseId ? Number(query.houseId) : undefined,
+        ...tagFilterOf(query),
       });
       return listResponse(r.rows, r.total, p);
     },

@@ -62,3 +62,24 @@ it('G-7 template download, a rejected upload answers 422 with per-row fields, a 
   const part = await srv.login('f_parttime');
   expect((await part.request('POST', '/imports/resident', { fileBase64: 'AA==' })).status).toBe(403);
 });
+
+it('G-7 every element type has a template (楼栋, 房屋, 居民户, 网格员 included); an unknown type is a Chinese 400', async () => {
+  const c = await srv.login('f_community');
+  for (const [type, first] of [
+    ['building', '楼栋编码'],
+    ['house', '楼栋编码'],
+    ['household', '户编号'],
+    ['grid_worker', '姓名'],
+  ] as const) {
+    const res = await fetch(`${srv.base}/imports/${type}/template`, { headers: { cookie: c.cookie ?? '' } });
+    expect(res.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await res.arrayBuffer());
+    expect(wb.worksheets[0].getRow(1).getCell(1).value).toBe(first);
+  }
+  const bad = await c.request('GET', '/imports/ship/template');
+  expect(bad.status).toBe(400);
+  expect(JSON.stringify(bad.json)).toContain('网格员');
+  const logs = await c.request('GET', '/imports/logs?type=grid_worker');
+  expect(logs.status).toBe(200);
+});

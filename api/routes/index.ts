@@ -5,10 +5,11 @@ import { authRoutes } from './auth';
 import { buildingRoutes } from './buildings';
 import { consoleRoutes } from './console';
 import { coverageRoutes } from './coverage';
+import { elementRoutes } from './elements';
+import { elementExtraRoutes } from './elements-extra';
 import { fileRoutes } from './files';
 import { gridRoutes } from './grids';
 import { healthRoutes } from './health';
-import { elementExtraRoutes } from './elements-extra';
 import { householdRoutes } from './households';
 import { importRoutes } from './imports';
 import { inboxRoutes } from './inbox';
@@ -33,6 +34,7 @@ export const allRoutes: RouteDef[] = [
   ...gridRoutes,
   ...importRoutes,
   ...elementExtraRoutes,
+  ...elementRoutes,
   ...householdRoutes,
   ...buildingRoutes,
   ...taskRoutes,

@@ -6,20 +6,23 @@
 import { appendAudit } from '../../db/audit';
 import type { Db } from '../../db/connection';
 import {
+  createResident,
   getResident,
   listResidents,
   listResidentVersions,
   RESIDENT_SORTS,
+  type ResidentCreateInput,
   type ResidentFields,
   type ResidentListParams,
   updateResident,
 } from '../../db/queries/elements/residents';
 import type { Actor } from '../../db/scope';
-import { decrypt, maskIdNumber, maskPhone } from '../../db/sensitive';
-import { residentUpdateForm } from '../../forms/resident';
+import { maskIdNumber, maskPhone } from '../../db/sensitive';
+import { residentCreateForm, residentUpdateForm } from '../../forms/resident';
 import { now } from '../auth/clock';
 import { errors } from '../errors';
 import { defineRoutes } from '../http';
+import { maskVersionSide, recordCall, tagFilterOf, tagFilterQuery } from './elements';
 import { elementCall, narrowPath, pageParams } from './elements-common';
 import { idFilter, idParam, listQuery, listResponse, parsePaging, textFilter } from './paging';
 
@@ -28,30 +31,6 @@ const SENSITIVE_VERSION_FIELDS: Record<string, (plain: string) => string> = {
   phone: maskPhone,
   emergencyContactPhone: maskPhone,
 };
-
-/** A value that cannot be decrypted (wrong key, damaged row) is shown as a placeholder, never a 500. */
-function maskedOrPlaceholder(encHex: string, mask: (plain: string) => string): string {
-  try {
-    return mask(decrypt(Buffer.from(encHex.replace(/^\\x/, ''), 'hex')));
-  } catch {
-    return '（已加密，无法显示）';
-  }
-}
-
-/** Version rows keep sensitive values as ciphertext; the history shows them masked. */
-function maskVersionSide(side: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(side ?? {})) {
-    const mask = SENSITIVE_VERSION_FIELDS[k];
-    if (!mask) {
-      out[k] = v;
-      continue;
-    }
-    const enc = (v as { enc?: string | null } | null)?.enc;
-    out[k] = enc ? maskedOrPlaceholder(enc, mask) : null;
-  }
-  return out;
-}
 
 /** `q` is a name prefix, or an exact ID number / phone (matched by blind index, never stored in clear). */
 function searchOf(q: string | undefined): Pick<ResidentListParams, 'name' | 'idNumber' | 'phone'> {
@@ -74,8 +53,8 @@ export const residentRoutes = defineRoutes([
     path: '/residents',
     permission: 'element.read',
     personal: true,
-    query: listQuery({ q: textFilter('关键字'), orgId: idFilter('机构') }),
-    summary: '居民列表（本人管辖范围；q 为姓名前缀或完整身份证号/手机号）',
+    query: listQuery({ q: textFilter('关键字'), orgId: idFilter('机构'), ...tagFilterQuery }),
+    summary: '居民列表（本人管辖范围；q 为姓名前缀或完整身份证号/手机号；每行带 tags [{id,name,color}]）',
     async handler({ services, actor, query }) {
       const p = parsePaging(query, Object.keys(RESIDENT_SORTS));
       const orgPath = await narrowPath(services.db, query.orgId);
@@ -84,8 +63,42 @@ export const residentRoutes = defineRoutes([
         sort: p.sort?.field as ResidentListParams['sort'],
         orgPath,
         ...searchOf(query.q),
+        ...tagFilterOf(query),
       });
       return listResponse(r.rows, r.total, p);
+    },
+  },
+  {
+    method: 'post',
+    path: '/residents',
+    permission: 'element.write',
+    personal: true,
+    body: residentCreateForm.schema,
+    summary: '新增居民（登记到本人管辖范围内的居民户）：校验身份证号码（含校验位、唯一），写入版本 1 和审计日志',
+    async handler({ req, res, services, actor, body }) {
+      const { reason, ...input } = body as ResidentCreateInput & { reason?: string };
+      const created = await recordCall(() =>
+        services.db.transaction(async (trx) => {
+          const r = await createResident(trx, actor, input, { reason });
+          await appendAudit(
+            trx,
+            {
+              userId: actor.userId,
+              username: actor.username,
+              ip: req.ip,
+              action: 'create',
+              objectType: 'resident',
+              objectId: r.id,
+              orgPath: r.orgPath,
+              detail: { fields: Object.keys(input), version: 1, householdId: input.householdId },
+            },
+            now(),
+          );
+          return r;
+        }),
+      );
+      res.status(201);
+      return { id: created.id };
     },
   },
   {
@@ -150,8 +163,8 @@ export const residentRoutes = defineRoutes([
         changedBy: v.changedByName,
         changedById: v.changedBy,
         reason: v.reason,
-        before: maskVersionSide(v.before),
-        after: maskVersionSide(v.after),
+        before: maskVersionSide(v.before, SENSITIVE_VERSION_FIELDS),
+        after: maskVersionSide(v.after, SENSITIVE_VERSION_FIELDS),
       }));
     },
   },

@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { idNumberCheckDigit } from '../../db/sensitive';
 import { createTestDb, type TestDb } from '../../db/testing/server';
 import {
   type Client,
@@ -135,12 +136,15 @@ const CASES: Record<string, Case> = {
   'PUT /grids/geometry': { kind: 'elsewhere', test: 'db/queries/grids.test.ts', mentions: 'saveGridGeometries' },
   'POST /grids/:id/split': { kind: 'elsewhere', test: 'db/queries/grids.test.ts', mentions: 'splitGrid' },
   'POST /grids/merge': { kind: 'elsewhere', test: 'db/queries/grids.test.ts', mentions: 'mergeGrids' },
+  'PUT /grids/:id/leader': { kind: 'elsewhere', test: 'api/routes/grids.test.ts', mentions: '/leader`' },
+  'POST /grids/:id/workers': { kind: 'elsewhere', test: 'api/routes/grids.test.ts', mentions: '/workers`' },
   // 包户/包联 (G-6): scope is applied in db/queries/coverage.ts and proven there, per function.
   'GET /coverage/report': { kind: 'elsewhere', test: 'db/queries/coverage.test.ts', mentions: 'coverageRates' },
   'GET /coverage/problems': { kind: 'elsewhere', test: 'db/queries/coverage.test.ts', mentions: 'coverageProblems' },
   'POST /coverage/assign': { kind: 'elsewhere', test: 'db/queries/coverage.test.ts', mentions: 'bulkAssign' },
   'GET /care/special-persons': { kind: 'elsewhere', test: 'db/queries/coverage.test.ts', mentions: 'specialPersons' },
   'PUT /care/team': { kind: 'elsewhere', test: 'db/queries/coverage.test.ts', mentions: 'setCareTeam' },
+  'GET /care/team': { kind: 'elsewhere', test: 'db/queries/coverage.test.ts', mentions: 'careTeam(' },
   // 标签 (T)
   'GET /tags': { kind: 'elsewhere', test: 'api/routes/tags.test.ts', mentions: '/tags' },
   'GET /tags/catalogue': { kind: 'elsewhere', test: 'api/routes/tags.test.ts', mentions: 'catalogue' },
@@ -148,6 +152,7 @@ const CASES: Record<string, Case> = {
   'GET /tags/log/daily': { kind: 'elsewhere', test: 'api/routes/tags.test.ts', mentions: '/tags/log/daily' },
   'POST /tags/search': { kind: 'elsewhere', test: 'api/routes/tags.test.ts', mentions: '/tags/search' },
   'POST /tags/search/export': { kind: 'elsewhere', test: 'api/routes/tags.test.ts', mentions: 'export' },
+  'POST /tags/rules/preview': { kind: 'elsewhere', test: 'api/routes/tags.test.ts', mentions: '/tags/rules/preview' },
   'GET /tags/:id': { kind: 'elsewhere', test: 'api/routes/tags.test.ts', mentions: '/tags/' },
   'POST /tags': { kind: 'elsewhere', test: 'api/routes/tags.test.ts', mentions: '/tags' },
   'PUT /tags/:id': { kind: 'elsewhere', test: 'api/routes/tags.test.ts', mentions: 'put' },
@@ -157,6 +162,13 @@ const CASES: Record<string, Case> = {
   'GET /tags/:id/feed/template': { kind: 'custom', run: tagFeedMatrix },
   'POST /tags/:id/pull': { kind: 'custom', run: tagFeedMatrix },
   'GET /elements/:type/:id/tags': { kind: 'custom', run: elementTagsMatrix },
+  // 房屋/商户/企业/驻区单位/公共设施/网格员 (G-1, G-4, G-5): one route set for every type.
+  'GET /elements/:type': { kind: 'custom', run: recordsMatrix },
+  'GET /elements/:type/:id': { kind: 'custom', run: recordsMatrix },
+  'POST /elements/:type': { kind: 'custom', run: recordWritesMatrix },
+  'PATCH /elements/:type/:id': { kind: 'custom', run: recordWritesMatrix },
+  'GET /elements/:type/:id/versions': { kind: 'custom', run: recordWritesMatrix },
+  'POST /residents': { kind: 'custom', run: recordWritesMatrix },
 };
 
 const keyOf = (r: { method: string; path: string }) => `${r.method.toUpperCase()} ${r.path}`;
@@ -596,3 +608,114 @@ describe('N-5 scope matrix: org tree, users, audit, tasks', () => {
     for (const run of runs) await run(ctx);
   });
 });
+
+/** The generic element routes: houses and grid workers exist in every fixture grid. */
+async function recordsMatrix({ t, clients }: Ctx): Promise<void> {
+  for (const [type, table] of [
+    ['house', 'houses'],
+    ['grid_worker', 'grid_workers'],
+  ] as const) {
+    const ids = {} as Record<Target, number>;
+    for (const target of TARGETS) ids[target] = (await t.db(table).where({ org_path: GRIDS[target] }).first('id')).id;
+    for (const u of FIXTURE_USERS) {
+      if (!has(u, 'element.read')) continue;
+      const c = clients.get(u.username)!;
+      const list = await c.request('GET', `/elements/${type}?pageSize=100`);
+      expect(list.status, `${u.username} list ${type}`).toBe(200);
+      for (const p of listPaths(list.json)) expect(expectedInScope(u, p, 'read'), `${u.username} list ${type} leaked ${p}`).toBe(true);
+      for (const target of TARGETS) {
+        const r = await c.request('GET', `/elements/${type}/${ids[target]}`);
+        const label = `${u.username} ${type} ${target}`;
+        if (expectedInScope(u, GRIDS[target], 'read')) expect(r.status, label).toBe(200);
+        else expect([403, 404], label).toContain(r.status);
+      }
+    }
+  }
+}
+
+/**
+ * Writes of the generic element routes and resident registration: a PATCH changes the row (one
+ * version more) exactly inside the write scope and nothing elsewhere; a create lands only in a
+ * grid/household of the write scope; the history reads like the detail.
+ */
+async function recordWritesMatrix({ t, fx, clients }: Ctx): Promise<void> {
+  const houses = {} as Record<Target, number>;
+  for (const target of TARGETS) houses[target] = (await t.db('houses').where({ org_path: GRIDS[target] }).first('id')).id;
+  let seq = 0;
+  const createdWorkers: number[] = [];
+  const createdResidents: number[] = [];
+  const memberCounts = await t.db('households').whereIn('id', Object.values(fx.household)).select('id', 'member_count');
+  for (const u of FIXTURE_USERS) {
+    const c = clients.get(u.username)!;
+    for (const target of TARGETS) {
+      const label = `${u.username} (${u.role} @ ${u.orgPath}) → ${target}`;
+      if (has(u, 'element.read')) {
+        const v = await c.request('GET', `/elements/house/${houses[target]}/versions`);
+        if (expectedInScope(u, GRIDS[target], 'read')) expect(v.status, `versions ${label}`).toBe(200);
+        else expect([403, 404], `versions ${label}`).toContain(v.status);
+      }
+      if (!has(u, 'element.write')) continue;
+      const allowed = expectedInScope(u, GRIDS[target], 'write');
+      const before = await t.db('houses').where({ id: houses[target] }).first();
+      const status = before.status === '出租' ? '自住' : '出租';
+      const p = await c.request('PATCH', `/elements/house/${houses[target]}`, { status });
+      const after = await t.db('houses').where({ id: houses[target] }).first();
+      if (allowed) {
+        expect(p.status, `patch ${label}`).toBe(200);
+        expect(after.version, `patch ${label}`).toBe(before.version + 1);
+      } else {
+        expect([403, 404], `patch ${label}`).toContain(p.status);
+        expect(after, `patch ${label}`).toEqual(before);
+      }
+      seq++;
+      const w = await c.request('POST', '/elements/grid_worker', {
+        gridId: fx.orgs[GRIDS[target]],
+        name: `矩阵网格员${seq}`,
+        kind: 'full_time',
+        subKind: 'member',
+      });
+      if (allowed) {
+        expect(w.status, `create worker ${label}`).toBe(201);
+        createdWorkers.push((w.json as { id: number }).id);
+      } else {
+        expect([403, 404], `create worker ${label}`).toContain(w.status);
+        expect(
+          await t
+            .db('grid_workers')
+            .where({ name: `矩阵网格员${seq}` })
+            .first(),
+        ).toBeUndefined();
+      }
+      const first17 = `65020219700101${String(seq).padStart(3, '0')}`;
+      const r = await c.request('POST', '/residents', {
+        householdId: fx.household[target],
+        name: `矩阵居民${seq}`,
+        gender: '男',
+        birthDate: '1970-01-01',
+        ethnicity: '汉族',
+        idNumber: first17 + idNumberCheckDigit(first17),
+        residenceType: '户籍人口',
+        registrationStatus: '人户一致',
+      });
+      if (allowed) {
+        expect(r.status, `create resident ${label}`).toBe(201);
+        createdResidents.push((r.json as { id: number }).id);
+      } else {
+        // A household outside the write scope is answered like an absent one: 400 naming householdId.
+        expect(r.status, `create resident ${label}`).toBe(400);
+        expect(
+          await t
+            .db('residents')
+            .where({ name: `矩阵居民${seq}` })
+            .first(),
+        ).toBeUndefined();
+      }
+    }
+  }
+  // Leave the fixture as it was: one resident and one worker per grid (the list matrix counts them).
+  await t.db('resident_versions').whereIn('resident_id', createdResidents).delete();
+  await t.db('residents').whereIn('id', createdResidents).delete();
+  await t.db('element_versions').where('element_type', 'grid_worker').whereIn('element_id', createdWorkers).delete();
+  await t.db('grid_workers').whereIn('id', createdWorkers).delete();
+  for (const h of memberCounts) await t.db('households').where({ id: h.id }).update({ member_count: h.member_count });
+}

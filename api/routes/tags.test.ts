@@ -103,6 +103,9 @@ describe('tags API', () => {
   it('T-5 a department feeds its line tag from an xlsx table; T-7 the log and daily stats show it', async () => {
     const city = await srv.login('f_city');
     const dept = await orgId('km.ztdept');
+    // The definition form offers the departments from the catalogue.
+    const catalogue = (await city.request('GET', '/tags/catalogue')).json as { departments: { id: number; name: string }[] };
+    expect(catalogue.departments.map((d) => d.id)).toContain(dept);
     const created = await city.request('POST', '/tags', {
       code: 'ZT_LINE',
       name: '重点企业',
@@ -135,5 +138,88 @@ describe('tags API', () => {
     const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
     const daily = (await city.request('GET', `/tags/log/daily?from=2026-01-01&to=${today}&tagId=${id}`)).json as { line: number }[];
     expect(daily.reduce((s, d) => s + d.line, 0)).toBe(3);
+  });
+  it('T-4 rule preview (试算) counts the matches inside scope and the defining unit; invalid rules are refused naming the rule path', async () => {
+    const community = await srv.login('f_community');
+    const rule = {
+      all: [
+        { field: 'age', op: '>=', value: 40 },
+        { field: 'dynamic_status', op: '=', value: '在册' },
+      ],
+    };
+    const own = await orgId('km.zt1.s1.c1');
+    const r = await community.request('POST', '/tags/rules/preview', { target: 'resident', rule, definingOrgId: own });
+    expect(r.status).toBe(200);
+    const expected = Number(
+      (
+        await t.db.raw(
+          `SELECT count(*) n FROM residents WHERE org_path <@ 'km.zt1.s1.c1'::ltree AND dynamic_status = '在册'
+             AND date_part('year', age((now() AT TIME ZONE 'Asia/Shanghai')::date, birth_date)) >= 40`,
+        )
+      ).rows[0].n,
+    );
+    const body = r.json as { count: number; sample: { id: number; name: string; gridName: string }[] };
+    expect(expected).toBeGreaterThan(0);
+    expect(body.count).toBe(expected);
+    expect(body.sample.length).toBe(Math.min(10, expected));
+    expect(body.sample[0].name).toBeTruthy();
+    // outside the caller's scope nothing is counted, even with another unit as the defining unit
+    const other = await community.request('POST', '/tags/rules/preview', {
+      target: 'resident',
+      rule,
+      definingOrgId: await orgId('km.zt2'),
+    });
+    expect((other.json as { count: number }).count).toBe(0);
+    // nothing was tagged by a preview
+    expect(await t.db('tag_log').where('operator_name', 'f_community').first()).toBeUndefined();
+
+    const bad = { any: [{ field: 'age', op: '>=', value: 60 }, { all: [{ field: 'lives_alone', op: '=', value: '是' }] }] };
+    const refused = await community.request('POST', '/tags/rules/preview', { target: 'resident', rule: bad });
+    expect(refused.status).toBe(400);
+    const err = (refused.json as { error: { fields: { field: string; message: string }[] } }).error;
+    expect(err.fields).toEqual([{ field: 'rule.any[1].all[0].value', message: expect.stringContaining('rule.any[1].all[0].value') }]);
+    expect(err.fields[0].message).toContain('“独居”须为“是/否”');
+    const saved = await community.request('POST', '/tags', {
+      code: 'ZT_BAD_RULE',
+      name: '坏规则',
+      target: 'resident',
+      kind: 'computed',
+      definingOrgId: own,
+      rule: bad,
+    });
+    expect(saved.status).toBe(400);
+    expect(JSON.stringify(saved.json)).toContain('计算规则 rule.any[1].all[0].value');
+    expect(await t.db('tag_definitions').where({ code: 'ZT_BAD_RULE' }).first()).toBeUndefined();
+    const part = await srv.login('f_parttime');
+    expect((await part.request('POST', '/tags/rules/preview', { target: 'resident', rule })).status).toBe(403);
+  });
+  it('N-5 T-1 T-3 defining a tag and tagging elements are audited; a refused definition writes no audit row', async () => {
+    const community = await srv.login('f_community');
+    const before = Number((await t.db('audit_log').where({ object_type: 'tag' }).count({ n: '*' }).first())?.n);
+    const bad = await community.request('POST', '/tags', {
+      code: 'ZT_AUD_BAD',
+      name: '越权',
+      target: 'resident',
+      kind: 'manual',
+      definingOrgId: await orgId('km'),
+    });
+    expect(bad.status).toBe(400);
+    expect(Number((await t.db('audit_log').where({ object_type: 'tag' }).count({ n: '*' }).first())?.n)).toBe(before);
+    const created = await community.request('POST', '/tags', {
+      code: 'ZT_AUD',
+      name: '审计测试',
+      target: 'household',
+      kind: 'manual',
+      definingOrgId: await orgId('km.zt1.s1.c1'),
+    });
+    expect(created.status).toBe(201);
+    const id = (created.json as { id: number }).id;
+    expect(await t.db('audit_log').where({ action: 'create', object_type: 'tag', object_id: String(id) })).toHaveLength(1);
+    const hh = (await t.db('households').whereRaw("org_path <@ 'km.zt1.s1.c1'").orderBy('id').first('id')) as { id: number };
+    const r = await community.request('POST', `/tags/${id}/elements`, { elementType: 'household', elementIds: [hh.id], on: true });
+    expect(r.status).toBe(200);
+    const [row] = await t.db('audit_log').where({ action: 'tag.add', object_id: String(id) });
+    expect(row).toMatchObject({ username: 'f_community', object_type: 'tag' });
+    expect(row.detail).toMatchObject({ elementType: 'household', elementIds: [hh.id], changed: 1 });
   });
 });

@@ -2,6 +2,7 @@
 
 import { readSheet, SheetError, writeSheet } from '../../db/queries/imports/sheet';
 import { setManualTag, tagsOfElement } from '../../db/queries/tags/assign';
+import { listDepartments } from '../../db/queries/tags/catalogue';
 import { recomputeTag } from '../../db/queries/tags/compute';
 import {
   createTag,
@@ -16,13 +17,16 @@ import {
 } from '../../db/queries/tags/definitions';
 import { type FeedMode, type FeedRow, feedLineTag, pullLineTag } from '../../db/queries/tags/feed';
 import { dailyTagStats, listTagLog, UPDATE_TYPE_LABELS, type UpdateType } from '../../db/queries/tags/log';
-import { FIELDS, type Rule } from '../../db/queries/tags/rules';
+import { previewRule } from '../../db/queries/tags/preview';
+import type { Rule } from '../../db/queries/tags/rules';
 import { searchAllRows, searchByTags, type TagExpr } from '../../db/queries/tags/search';
 import { isTaggable, TARGET_LABELS, TARGET_NATURAL_KEY, type TaggableType, type TagTarget } from '../../db/queries/tags/targets';
 import { tagDefinitionForm } from '../../forms/tags/definition';
+import { RULE_FIELDS } from '../../forms/tags/rule';
 import { tagAssignForm, tagFeedForm, tagSearchForm } from '../../forms/tags/search';
 import { errors } from '../errors';
 import { defineRoutes } from '../http';
+import { audited } from './audited';
 import { elementCall, narrowPath } from './elements-common';
 import { idFilter, idParam, textFilter } from './paging';
 
@@ -65,15 +69,20 @@ export const tagRoutes = defineRoutes([
     permission: 'tag.read',
     summary: '标签目录树（目录 → 标签）与字典',
     async handler({ services, actor }) {
-      const [categories, tags] = await Promise.all([listCategories(services.db), listTags(services.db, actor, { withCounts: true })]);
+      const [categories, tags, departments] = await Promise.all([
+        listCategories(services.db),
+        listTags(services.db, actor, { withCounts: true }),
+        listDepartments(services.db),
+      ]);
       return {
         categories,
         tags,
+        departments,
         labels: { targets: TARGET_LABELS, kinds: TAG_KIND_LABELS, levels: TAG_LEVEL_LABELS, updateTypes: UPDATE_TYPE_LABELS },
         ruleFields: Object.fromEntries(
-          Object.entries(FIELDS).map(([t, f]) => [
+          Object.entries(RULE_FIELDS).map(([t, f]) => [
             t,
-            Object.entries(f).map(([key, d]) => ({ key, label: d.label, kind: d.kind, options: d.options ?? null })),
+            Object.entries(f).map(([key, d]) => ({ key, label: d.label, kind: d.kind, options: 'options' in d ? d.options : null })),
           ]),
         ),
       };
@@ -189,6 +198,32 @@ export const tagRoutes = defineRoutes([
     },
   },
   {
+    method: 'post',
+    path: '/tags/rules/preview',
+    permission: 'tag.define',
+    personal: true,
+    body: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['target', 'rule'],
+      properties: {
+        target: { type: 'string', title: '标签对象', maxLength: 16 },
+        rule: { type: 'object', title: '计算规则' },
+        definingOrgId: { type: ['integer', 'null'], title: '定义单位', minimum: 1 },
+      },
+    },
+    summary: '试算计算规则：管辖范围（及定义单位）内符合规则的对象数与前 10 个（只读）',
+    async handler({ services, actor, body }) {
+      return elementCall(async () =>
+        previewRule(services.db, actor, {
+          target: body.target,
+          rule: body.rule,
+          orgPath: await narrowPath(services.db, body.definingOrgId ? String(body.definingOrgId) : undefined),
+        }),
+      );
+    },
+  },
+  {
     method: 'get',
     path: '/tags/:id',
     permission: 'tag.read',
@@ -205,9 +240,20 @@ export const tagRoutes = defineRoutes([
     permission: 'tag.define',
     body: tagDefinitionForm.schema,
     summary: '定义标签（本单位及下级）',
-    async handler({ services, actor, body, res }) {
+    async handler({ services, actor, body, res, req }) {
       const id = await elementCall(() =>
-        createTag(services.db, actor, { ...(body as TagInput), rule: (body.rule ?? null) as Rule | null }),
+        audited(
+          services.db,
+          actor,
+          req.ip,
+          (trx) => createTag(trx, actor, { ...(body as TagInput), rule: (body.rule ?? null) as Rule | null }),
+          (tagId) => ({
+            action: 'create',
+            objectType: 'tag',
+            objectId: tagId,
+            detail: { name: body.name, kind: body.kind, target: body.target },
+          }),
+        ),
       );
       res.status(201);
       return getTag(services.db, actor, id);
@@ -219,10 +265,19 @@ export const tagRoutes = defineRoutes([
     permission: 'tag.define',
     body: tagDefinitionForm.schema,
     summary: '修改标签定义',
-    async handler({ services, actor, body, params }) {
+    async handler({ services, actor, body, params, req }) {
       const id = idParam(params);
-      const ok = await elementCall(() => updateTag(services.db, actor, id, body as TagInput));
-      if (!ok) throw errors.notFound('标签');
+      await elementCall(() =>
+        audited(
+          services.db,
+          actor,
+          req.ip,
+          async (trx) => {
+            if (!(await updateTag(trx, actor, id, body as TagInput))) throw errors.notFound('标签');
+          },
+          () => ({ action: 'update', objectType: 'tag', objectId: id, detail: { fields: Object.keys(body) } }),
+        ),
+      );
       return getTag(services.db, actor, id);
     },
   },
@@ -231,13 +286,21 @@ export const tagRoutes = defineRoutes([
     path: '/tags/:id/recompute',
     permission: 'tag.define',
     summary: '立即按规则重新计算该标签（全辖区）',
-    async handler({ services, actor, params }) {
+    async handler({ services, actor, params, req }) {
       const tag = await getTag(services.db, actor, idParam(params));
       if (!tag) throw errors.notFound('标签');
       if (tag.kind !== 'computed') throw errors.badRequest('只有计算标签可以按规则重新计算');
-      const r = await recomputeTag(services.db, tag.id, { operatorId: actor.userId, operatorName: actor.username });
-      if (!r) throw errors.badRequest('该标签已停用或不在有效期内，请先启用');
-      return r;
+      return audited(
+        services.db,
+        actor,
+        req.ip,
+        async (trx) => {
+          const r = await recomputeTag(trx, tag.id, { operatorId: actor.userId, operatorName: actor.username });
+          if (!r) throw errors.badRequest('该标签已停用或不在有效期内，请先启用');
+          return r;
+        },
+        (r) => ({ action: 'tag.recompute', objectType: 'tag', objectId: tag.id, detail: { ...r } }),
+      );
     },
   },
   {
@@ -246,8 +309,22 @@ export const tagRoutes = defineRoutes([
     permission: 'tag.assign',
     body: tagAssignForm.schema,
     summary: '手动打标签 / 取消标签（本人包户对象或管辖范围内）',
-    async handler({ services, actor, body, params }) {
-      return elementCall(() => setManualTag(services.db, actor, { tagId: idParam(params), ...body }));
+    async handler({ services, actor, body, params, req }) {
+      const tagId = idParam(params);
+      return elementCall(() =>
+        audited(
+          services.db,
+          actor,
+          req.ip,
+          (trx) => setManualTag(trx, actor, { tagId, ...body }),
+          (r) => ({
+            action: body.on ? 'tag.add' : 'tag.remove',
+            objectType: 'tag',
+            objectId: tagId,
+            detail: { elementType: body.elementType, elementIds: body.elementIds, changed: r.changed, refused: r.refused.length },
+          }),
+        ),
+      );
     },
   },
   {
@@ -256,7 +333,7 @@ export const tagRoutes = defineRoutes([
     permission: 'tag.feed',
     body: tagFeedForm.schema,
     summary: '条线标签数据推送（接口或表格，覆盖/增量）',
-    async handler({ services, actor, body, params }) {
+    async handler({ services, actor, body, params, req }) {
       const tagId = idParam(params);
       let rows: FeedRow[] | undefined = body.rows;
       let source: 'api' | 'table' = 'api';
@@ -275,7 +352,15 @@ export const tagRoutes = defineRoutes([
         }
       }
       if (!rows) throw errors.badRequest('请提供数据行或上传表格文件', 'rows');
-      return elementCall(() => feedLineTag(services.db, actor, { tagId, mode: body.mode as FeedMode, source, rows: rows as FeedRow[] }));
+      return elementCall(() =>
+        audited(
+          services.db,
+          actor,
+          req.ip,
+          (trx) => feedLineTag(trx, actor, { tagId, mode: body.mode as FeedMode, source, rows: rows as FeedRow[] }),
+          (r) => ({ action: 'tag.feed', objectType: 'tag', objectId: tagId, detail: { mode: body.mode, source, result: r } }),
+        ),
+      );
     },
   },
   {
@@ -311,8 +396,17 @@ export const tagRoutes = defineRoutes([
       properties: { mode: { type: 'string', title: '更新方式', enum: ['overwrite', 'incremental'] } },
     },
     summary: '从部门接口拉取条线标签数据',
-    async handler({ services, actor, body, params }) {
-      return elementCall(() => pullLineTag(services.db, actor, idParam(params), body.mode as FeedMode));
+    async handler({ services, actor, body, params, req }) {
+      const tagId = idParam(params);
+      return elementCall(() =>
+        audited(
+          services.db,
+          actor,
+          req.ip,
+          (trx) => pullLineTag(trx, actor, tagId, body.mode as FeedMode),
+          (r) => ({ action: 'tag.feed', objectType: 'tag', objectId: tagId, detail: { mode: body.mode, source: 'pull', result: r } }),
+        ),
+      );
     },
   },
   {

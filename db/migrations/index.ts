@@ -7,6 +7,8 @@ import type { Knex } from 'knex';
 import * as m20261124010000 from './20261124010000_orgs_users_audit';
 import * as m20261124020000 from './20261124020000_grid_elements';
 import * as m20261124020100 from './20261124020100_residents_list_indexes';
+import * as m20261124020110 from './20261124020110_household_no_prefix_index';
+import * as m20261124020200 from './20261124020200_element_versions';
 import * as m20261124030000 from './20261124030000_wf_engine';
 import * as m20261124030100 from './20261124030100_wf_schedules';
 import * as m20261124035000 from './20261124035000_tasks';
@@ -28,6 +30,8 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261124010000_orgs_users_audit': m20261124010000,
   '20261124020000_grid_elements': m20261124020000,
   '20261124020100_residents_list_indexes': m20261124020100,
+  '20261124020110_household_no_prefix_index': m20261124020110,
+  '20261124020200_element_versions': m20261124020200,
   '20261124030000_wf_engine': m20261124030000,
   '20261124030100_wf_schedules': m20261124030100,
   '20261124035000_tasks': m20261124035000,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../scope';
 import { createTestDb, type TestDb } from '../testing/server';
-import { assignBuilding, bulkAssign, coverageProblems, coverageRates, setCareTeam, specialPersons } from './coverage';
+import { assignBuilding, bulkAssign, careTeam, coverageProblems, coverageRates, setCareTeam, specialPersons } from './coverage';
 import { ensureStandardTags } from './tags/catalogue';
 import { recomputeAllTags } from './tags/compute';
 
@@ -178,5 +178,113 @@ describe('F-2 relation configuration', () => {
     const after = await specialPersons(t.db, city, { careType: 'living_alone', pageSize: 200 });
     const row = after.rows.find((x) => x.residentId === person.residentId);
     expect(row).toMatchObject({ fullTime: 1, partTime: 1, volunteer: volunteer ? 1 : 0, covered: true });
+  });
+  it('F-2 居民健康分色 team read back as a service file (members, roles, colour, grid); out of scope it is not found', async () => {
+    const person = (await t.db('residents').orderBy('id', 'desc').first('id', 'grid_id', t.db.raw('org_path::text AS path'))) as {
+      id: number;
+      grid_id: number;
+      path: string;
+    };
+    const full = (await t.db('grid_workers').where({ grid_id: person.grid_id, kind: 'full_time' }).orderBy('id').first('id', 'name')) as {
+      id: number;
+      name: string;
+    };
+    await expect(
+      setCareTeam(t.db, city, { residentId: person.id, careType: 'health_color', members: [{ workerId: full.id, role: 'full_time' }] }),
+    ).rejects.toThrow(/红、黄、绿/);
+    await setCareTeam(t.db, city, {
+      residentId: person.id,
+      careType: 'health_color',
+      healthColor: '黄',
+      members: [{ workerId: full.id, role: 'full_time' }],
+    });
+    const team = await careTeam(t.db, city, person.id, 'health_color');
+    expect(team).toMatchObject({ residentId: person.id, gridId: person.grid_id, healthColor: '黄', careType: 'health_color' });
+    expect(team?.members).toEqual([expect.objectContaining({ workerId: full.id, name: full.name, role: 'full_time', kind: 'full_time' })]);
+    const list = await specialPersons(t.db, city, { careType: 'health_color' });
+    expect(list.rows.find((r) => r.residentId === person.id)).toMatchObject({ healthColor: '黄', gridId: person.grid_id, covered: true });
+    // Another district's actor does not see the person.
+    const districts = (await t
+      .db('org_units')
+      .where({ type: 'district' })
+      .orderBy('path')
+      .select('id', t.db.raw('path::text AS path'))) as {
+      id: number;
+      path: string;
+    }[];
+    const other = districts.find((d) => !person.path.startsWith(`${d.path}.`)) as { id: number; path: string };
+    expect(await careTeam(t.db, actorAt(other), person.id, 'health_color')).toBeUndefined();
+    expect((await specialPersons(t.db, actorAt(other), { careType: 'health_color' })).rows.map((r) => r.residentId)).not.toContain(
+      person.id,
+    );
+  });
+  it('F-2 包户配置 lists every element of a grid with its worker (all), and a covered merchant is moved to another worker of the grid', async () => {
+    const m = (await t
+      .db('merchants as m')
+      .join('coverage_relations as c', function () {
+        this.on('c.element_id', 'm.id').andOnVal('c.element_type', 'merchant');
+      })
+      .whereExists(t.db('grid_workers as w').whereRaw("w.grid_id = m.grid_id AND w.id <> c.worker_id AND w.status <> 'left'"))
+      .orderBy('m.id')
+      .first('m.id', 'm.grid_id', 'c.worker_id')) as { id: number; grid_id: number; worker_id: number };
+    const grid = (await t.db('org_units').where({ id: m.grid_id }).first(t.db.raw('path::text AS path'))) as { path: string };
+    const all = await coverageProblems(t.db, city, { all: true, elementType: 'merchant', orgPath: grid.path, pageSize: 100 });
+    const inGrid = Number((await t.db('merchants').where({ grid_id: m.grid_id }).count({ n: '*' }).first())?.n);
+    expect(all.total).toBe(inGrid);
+    const row = all.rows.find((r) => r.elementId === m.id);
+    const oldName = (await t.db('grid_workers').where({ id: m.worker_id }).first('name')).name;
+    expect(row).toMatchObject({ problem: 'ok', workerName: oldName });
+    const other = (await t
+      .db('grid_workers')
+      .where({ grid_id: m.grid_id })
+      .whereNot('id', m.worker_id)
+      .whereNot('status', 'left')
+      .orderBy('id')
+      .first('id', 'name')) as { id: number; name: string };
+    const r = await bulkAssign(t.db, city, { elementType: 'merchant', elementIds: [m.id], workerId: other.id });
+    expect(r).toMatchObject({ assigned: 1, replaced: 1, refused: [] });
+    const again = await coverageProblems(t.db, city, { all: true, elementType: 'merchant', orgPath: grid.path, pageSize: 100 });
+    expect(again.rows.find((x) => x.elementId === m.id)).toMatchObject({ problem: 'ok', workerName: other.name });
+  });
+  it('F-2 孤寡老人 are found by their standard computed tag (60+, alone, no spouse) plus anyone already given a team', async () => {
+    await ensureStandardTags(t.db);
+    await recomputeAllTags(t.db, { asOf: '2026-11-24' });
+    const truth = Number(
+      (
+        await t.db.raw(
+          `SELECT count(*) AS n FROM (
+             SELECT et.element_id FROM element_tags et JOIN tag_definitions d ON d.id = et.tag_id
+             WHERE d.code = 'STD_SOLITARY_ELDERLY' AND et.element_type = 'resident'
+             UNION SELECT resident_id FROM care_relations WHERE care_type = 'solitary_elderly') x`,
+        )
+      ).rows[0].n,
+    );
+    const tagged = (await t
+      .db('element_tags as et')
+      .join('tag_definitions as d', 'd.id', 'et.tag_id')
+      .where('d.code', 'STD_SOLITARY_ELDERLY')
+      .pluck('et.element_id')) as number[];
+    expect(tagged.length).toBeGreaterThan(0);
+    const people = (await t.db('residents').whereIn('id', tagged).select('marital_status', 'dynamic_status')) as {
+      marital_status: string;
+      dynamic_status: string;
+    }[];
+    expect(people.every((r) => ['丧偶', '未婚', '离异'].includes(r.marital_status) && r.dynamic_status === '在册')).toBe(true);
+    const list = await specialPersons(t.db, city, { careType: 'solitary_elderly', pageSize: 200 });
+    expect(list.total).toBe(truth);
+    // A person given a team by hand stays in the list without the tag.
+    const other = (await t.db('residents').whereNotIn('id', tagged).orderBy('id').first('id', 'grid_id')) as {
+      id: number;
+      grid_id: number;
+    };
+    const full = (await t.db('grid_workers').where({ grid_id: other.grid_id, kind: 'full_time' }).first('id')) as { id: number };
+    await setCareTeam(t.db, city, {
+      residentId: other.id,
+      careType: 'solitary_elderly',
+      members: [{ workerId: full.id, role: 'full_time' }],
+    });
+    const after = await specialPersons(t.db, city, { careType: 'solitary_elderly', pageSize: 200 });
+    expect(after.total).toBe(truth + (tagged.includes(other.id) ? 0 : 1));
+    expect(after.coveredCount).toBeGreaterThan(0);
   });
 });

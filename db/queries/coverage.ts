@@ -151,27 +151,32 @@ export interface CoverageProblemRow {
   gridId: number;
   gridName: string;
   orgPath: string;
-  problem: CoverageProblem;
+  /** `ok`: covered once by a worker in post in the element's grid (listed only with `all`). */
+  problem: CoverageProblem | 'ok';
   workerName: string | null;
 }
 
-/** Elements with a coverage problem, paged, in path order. */
+/**
+ * Elements with a coverage problem, paged, in path order; with `all`, every element with its
+ * current 包户 worker (the 包户配置 list, F-2: re-assign by selection).
+ */
 export async function coverageProblems(
   db: Db,
   actor: Actor,
-  p: { problem?: CoverageProblem; elementType?: ElementType; orgPath?: string; page?: number; pageSize?: number },
+  p: { problem?: CoverageProblem; all?: boolean; elementType?: ElementType; orgPath?: string; page?: number; pageSize?: number },
 ): Promise<Page<CoverageProblemRow>> {
   const { page, pageSize, offset } = pageWindow(p);
   const types = p.elementType ? [p.elementType] : ELEMENT_TYPES;
   const el = elementsSql(actor, types, p.orgPath);
-  const cond = p.problem ? PROBLEM_SQL[p.problem] : `(${Object.values(PROBLEM_SQL).join(') OR (')})`;
+  const cond = p.problem ? PROBLEM_SQL[p.problem] : p.all ? 'true' : `(${Object.values(PROBLEM_SQL).join(') OR (')})`;
   const base = `WITH x AS (${el.sql}) SELECT * FROM x WHERE ${cond}`;
   const [{ n }] = (await db.raw(`SELECT count(*)::int AS n FROM (${base}) q`, el.bindings)).rows as { n: number }[];
   const rows = (
     await db.raw(
       `SELECT q.element_type AS "elementType", q.id AS "elementId", q.grid_id AS "gridId", g.name AS "gridName",
             q.org_path::text AS "orgPath", q.worker_name AS "workerName",
-            CASE WHEN coalesce(q.relations, 0) = 0 THEN 'uncovered' WHEN q.relations > 1 THEN 'double' ELSE 'invalid' END AS problem
+            CASE WHEN coalesce(q.relations, 0) = 0 THEN 'uncovered' WHEN q.relations > 1 THEN 'double'
+                 WHEN q.worker_status = 'left' OR q.worker_grid_id <> q.grid_id THEN 'invalid' ELSE 'ok' END AS problem
      FROM (${base}) q JOIN org_units g ON g.id = q.grid_id
      ORDER BY q.org_path, q.element_type, q.id LIMIT ? OFFSET ?`,
       [...el.bindings, pageSize, offset],
@@ -329,7 +334,11 @@ export async function assignBuilding(
 export type CareType = 'living_alone' | 'solitary_elderly' | 'disabled' | 'health_color';
 export type CareRole = 'full_time' | 'part_time' | 'volunteer';
 /** Special persons per care type: the standard computed tag that selects them, when there is one. */
-export const CARE_TYPE_TAG: Partial<Record<CareType, string>> = { living_alone: 'STD_ALONE_ELDERLY', disabled: 'STD_DISABLED' };
+export const CARE_TYPE_TAG: Partial<Record<CareType, string>> = {
+  living_alone: 'STD_ALONE_ELDERLY',
+  solitary_elderly: 'STD_SOLITARY_ELDERLY',
+  disabled: 'STD_DISABLED',
+};
 
 export interface CareMember {
   workerId: number;
@@ -396,7 +405,10 @@ export async function setCareTeam(
 export interface SpecialPersonRow {
   residentId: number;
   name: string;
+  gridId: number;
   gridName: string;
+  /** 居民健康分色: 红 / 黄 / 绿 (null for the other care types). */
+  healthColor: string | null;
   orgPath: string;
   fullTime: number;
   partTime: number;
@@ -406,8 +418,9 @@ export interface SpecialPersonRow {
 }
 
 /**
- * Special persons of a care type (selected by the standard computed tag where there is one,
- * otherwise by existing relations) with their team composition — the 包联 service-file overview.
+ * Special persons of a care type (the standard computed tag where there is one — 独居老人, 孤寡老人,
+ * 残疾人 — plus everyone who already has a team of the type) with their team composition — the
+ * 包联 service-file overview.
  */
 export async function specialPersons(
   db: Db,
@@ -417,12 +430,16 @@ export async function specialPersons(
   const { page, pageSize, offset } = pageWindow(p);
   const tagCode = CARE_TYPE_TAG[p.careType];
   const s = scopeSql(actor, 'r.org_path', p.orgPath);
+  // The tagged persons and anyone already given a team of this type (added by hand, or whose tag
+  // has since gone), so no team drops out of the service files.
   const source = tagCode
     ? `SELECT et.element_id AS id FROM element_tags et JOIN tag_definitions t ON t.id = et.tag_id
-       WHERE t.code = ? AND et.element_type = 'resident'`
+       WHERE t.code = ? AND et.element_type = 'resident'
+       UNION SELECT resident_id FROM care_relations WHERE care_type = ?`
     : `SELECT DISTINCT resident_id AS id FROM care_relations WHERE care_type = ?`;
   const base = `
-    SELECT r.id AS "residentId", r.name, g.name AS "gridName", r.org_path::text AS "orgPath",
+    SELECT r.id AS "residentId", r.name, r.grid_id AS "gridId", g.name AS "gridName", r.org_path::text AS "orgPath",
+      max(cr.health_color) AS "healthColor",
       count(*) FILTER (WHERE cr.role = 'full_time')::int AS "fullTime",
       count(*) FILTER (WHERE cr.role = 'part_time')::int AS "partTime",
       count(*) FILTER (WHERE cr.role = 'volunteer')::int AS volunteer
@@ -430,7 +447,7 @@ export async function specialPersons(
     LEFT JOIN care_relations cr ON cr.resident_id = r.id AND cr.care_type = ?
     WHERE ${s.sql}
     GROUP BY r.id, r.name, g.name, r.org_path`;
-  const bindings: Knex.RawBinding[] = [tagCode ?? p.careType, p.careType, ...s.bindings];
+  const bindings: Knex.RawBinding[] = [...(tagCode ? [tagCode, p.careType] : [p.careType]), p.careType, ...s.bindings];
   const filter = p.uncoveredOnly ? `WHERE "fullTime" = 0` : '';
   const counts = (await db.raw(`SELECT count(*)::int AS n, count(*) FILTER (WHERE "fullTime" > 0)::int AS c FROM (${base}) q`, bindings))
     .rows[0] as {
@@ -442,4 +459,52 @@ export async function specialPersons(
     await db.raw(`SELECT * FROM (${base}) q ${filter} ORDER BY "orgPath", "residentId" LIMIT ? OFFSET ?`, [...bindings, pageSize, offset])
   ).rows as Omit<SpecialPersonRow, 'covered'>[];
   return { rows: rows.map((r) => ({ ...r, covered: r.fullTime > 0 })), total, page, pageSize, coveredCount: counts.c };
+}
+
+export interface CareTeam {
+  residentId: number;
+  name: string;
+  gridId: number;
+  gridName: string;
+  careType: CareType;
+  healthColor: string | null;
+  members: {
+    workerId: number;
+    name: string;
+    kind: string;
+    subKind: string;
+    partTimeType: string | null;
+    gridName: string;
+    role: CareRole;
+  }[];
+}
+
+/** The 包联 team of one person for one care type (the service file's members); undefined when out of scope. */
+export async function careTeam(db: Db, actor: Actor, residentId: number, careType: CareType): Promise<CareTeam | undefined> {
+  const person = (await scoped(db('residents as r').where('r.id', residentId), actor, 'r.org_path', 'read')
+    .join('org_units as g', 'g.id', 'r.grid_id')
+    .select('r.id as residentId', 'r.name', 'r.grid_id as gridId', 'g.name as gridName')
+    .first()) as Omit<CareTeam, 'careType' | 'healthColor' | 'members'> | undefined;
+  if (!person) return undefined;
+  const members = (await db('care_relations as cr')
+    .join('grid_workers as w', 'w.id', 'cr.worker_id')
+    .join('org_units as g', 'g.id', 'w.grid_id')
+    .where({ 'cr.resident_id': residentId, 'cr.care_type': careType })
+    .orderByRaw(`CASE cr.role WHEN 'full_time' THEN 0 WHEN 'part_time' THEN 1 ELSE 2 END, w.id`)
+    .select(
+      'w.id as workerId',
+      'w.name',
+      'w.kind',
+      'w.sub_kind as subKind',
+      'w.part_time_type as partTimeType',
+      'g.name as gridName',
+      'cr.role',
+      'cr.health_color as healthColor',
+    )) as (CareTeam['members'][number] & { healthColor: string | null })[];
+  return {
+    ...person,
+    careType,
+    healthColor: members.find((m) => m.healthColor)?.healthColor ?? null,
+    members: members.map(({ healthColor: _h, ...m }) => m),
+  };
 }

@@ -181,7 +181,7 @@ describe('D-2 boundary changes re-assign elements', () => {
     }
   });
 
-  it('D-2 split a grid along a line, then merge the parts back; D-3 statistics add up', async () => {
+  it('D-2 split a grid along a line, then merge the parts back (accounts of the merged grid move along); D-3 statistics add up', async () => {
     const [g] = await boxes(a.parent_id);
     const x = Math.round(((g.x0 + g.x1) / 2) * 1e6) / 1e6;
     const line = {
@@ -206,9 +206,24 @@ describe('D-2 boundary changes re-assign elements', () => {
     const totalHouseholds = Number((await t.db('households').count({ n: '*' }).first())?.n);
     expect(stats.reduce((s, r) => s + r.households, 0)).toBe(totalHouseholds);
     expect(stats.find((s) => s.gridId === newId)?.areaKm2).toBeGreaterThan(0);
+    // F-1 an account placed in the new grid (its 网格员) follows the merge into the kept grid.
+    const [acc] = await t
+      .db('users')
+      .insert({ username: 'd2_merge', display_name: '新网格网格员', password_hash: 'x', org_id: newId, org_path: created.path })
+      .returning('id');
     const merged = await mergeGrids(t.db, city, { gridIds: [g.id, newId] });
     expect(merged.summary.moved.buildings).toBe(inNew);
     expect((await t.db('org_units').where({ id: newId }).first()).active).toBe(false);
+    const keptPath = (await t.db('org_units').where({ id: g.id }).first(t.db.raw('path::text AS path'))).path;
+    expect(
+      await t
+        .db('users')
+        .where({ id: (acc as { id: number }).id })
+        .first('org_id', t.db.raw('org_path::text AS path')),
+    ).toEqual({
+      org_id: g.id,
+      path: keptPath,
+    });
     const layer = await orgLayer(t.db, city, { type: 'grid' });
     expect(layer.features.some((f) => f.properties.id === newId)).toBe(false);
     expect(layer.features[0].properties.label).toBeTruthy();

@@ -15,6 +15,7 @@
 import type { Knex } from 'knex';
 import type { Db } from '../connection';
 import { type Actor, assertInScope, scoped } from '../scope';
+import { updateUserRow } from './accounts';
 
 export const TOLERANCE_M2 = 1;
 
@@ -55,11 +56,11 @@ type Q = Db | Knex.Transaction;
 
 // ── map layers ──────────────────────────────────────────────────────────────────────────────
 
-/** Org polygons of one level (district … grid) in scope, optionally under a unit, as GeoJSON. */
+/** Org polygons of one level (district … grid) in scope, optionally under a unit and/or touching a box, as GeoJSON. */
 export async function orgLayer(
   db: Db,
   actor: Actor,
-  p: { type: 'district' | 'street' | 'community' | 'grid'; under?: string },
+  p: { type: 'district' | 'street' | 'community' | 'grid'; under?: string; bbox?: [number, number, number, number] },
 ): Promise<FeatureCollection> {
   const q = scoped(
     db('org_units as o')
@@ -79,6 +80,7 @@ export async function orgLayer(
     'read',
   ).orderBy('o.path');
   if (p.under) q.whereRaw('o.path <@ ?::ltree', [p.under]);
+  if (p.bbox) q.whereRaw('o.geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)', p.bbox);
   const rows = (await q) as {
     id: number;
     code: string;
@@ -576,6 +578,9 @@ export async function mergeGrids(db: Db, actor: Actor, input: { gridIds: number[
     await trx.raw('UPDATE org_units SET geom = ST_GeomFromEWKT(?), updated_at = now() WHERE id = ?', [merged.ewkt, keep.id]);
     const others = ids.filter((id) => id !== keep.id);
     await trx('grid_workers').whereIn('grid_id', others).update({ grid_id: keep.id, org_path: keep.path });
+    // Accounts sitting in a merged-away grid (its workers, staff) move to the kept grid, or they would log into a dead unit.
+    for (const u of (await trx('users').whereIn('org_id', others).select('id')) as { id: number }[])
+      await updateUserRow(trx, u.id, { orgId: keep.id, orgPath: keep.path, now: new Date() });
     await trx('org_units').whereIn('id', others).update({ active: false, geom: null, updated_at: trx.fn.now() });
     const summary = await reassignCommunity(trx, community.id);
     return { gridIds: [keep.id], summary };
@@ -599,6 +604,12 @@ export interface GridStats {
   institutions: number;
   facilities: number;
   workers: number;
+  /** F-1 forces in post (not left): 专职 / 兼职 / 专属, and the 网格长's name (null: none). */
+  fullTime: number;
+  partTime: number;
+  exclusive: number;
+  leaderName: string | null;
+  leaders: number;
 }
 
 /** Per-grid statistics in scope (or under `orgPath`). */
@@ -622,6 +633,13 @@ export async function gridStatistics(db: Db, actor: Actor, p: { orgPath?: string
         db.raw(`${count('institutions')} AS institutions`),
         db.raw(`${count('public_facilities')} AS facilities`),
         db.raw(`${count('grid_workers', `AND x.status <> 'left'`)} AS workers`),
+        db.raw(`${count('grid_workers', `AND x.status <> 'left' AND x.kind = 'full_time'`)} AS "fullTime"`),
+        db.raw(`${count('grid_workers', `AND x.status <> 'left' AND x.kind = 'part_time'`)} AS "partTime"`),
+        db.raw(`${count('grid_workers', `AND x.status <> 'left' AND x.kind = 'exclusive'`)} AS exclusive`),
+        db.raw(`${count('grid_workers', `AND x.status <> 'left' AND x.sub_kind = 'leader'`)} AS leaders`),
+        db.raw(
+          `(SELECT string_agg(x.name, '、' ORDER BY x.id) FROM grid_workers x WHERE x.grid_id = g.id AND x.status <> 'left' AND x.sub_kind = 'leader') AS "leaderName"`,
+        ),
       ),
     actor,
     'g.path',
@@ -643,6 +661,13 @@ export async function updateGridInfo(
     | undefined;
   if (!g) return false;
   assertInScope(actor, g.path, 'write');
+  if (input.gridType === 'basic') {
+    // F-1: 专属网格员 serve in exclusive grids only — move them out before the grid becomes basic.
+    const n = Number(
+      (await db('grid_workers').where({ grid_id: gridId, kind: 'exclusive' }).whereNot('status', 'left').count({ n: '*' }).first())?.n,
+    );
+    if (n) throw new GridInputError(`该网格有 ${n} 名专属网格员，专属网格员只能配置在专属网格；请先将其调往其他专属网格，再改为基础网格`);
+  }
   const patch: Record<string, unknown> = { updated_at: db.fn.now() };
   if (input.name) patch.name = input.name;
   if (input.gridType) patch.grid_type = input.gridType;

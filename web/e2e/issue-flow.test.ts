@@ -165,7 +165,11 @@ async function pcAct(page: Page, issueNo: string, action: string, fill: (p: Page
   await page.waitForTimeout(400); // drawer animation
   if (shot) await page.screenshot({ path: shot });
   await page.getByTestId('task-submit').click();
-  await page.locator('.ant-modal-confirm .ant-btn-primary').click();
+  const confirm = page.locator('.ant-modal-confirm .ant-btn-primary');
+  await confirm.click();
+  // On a loaded machine the click can land during the confirm's opening animation and be lost;
+  // a confirm still there after 5 s gets a second click (one that is submitting ignores it).
+  await confirm.waitFor({ state: 'detached', timeout: 5000 }).catch(() => confirm.click());
   await page
     .getByTestId('task-form')
     .waitFor({ state: 'detached', timeout: 60_000 })

@@ -4,66 +4,30 @@
  * on the map (D-1), a combined tag search and its xlsx export (T-6). Screenshots: /tmp/one-table-*.png.
  */
 import fs from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import ExcelJS from 'exceljs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../api/app';
-import { createActorResolver } from '../../api/auth/session';
-import { createLogger } from '../../api/logger';
 import { importTemplate } from '../../db/queries/imports';
 import { ensureStandardTags } from '../../db/queries/tags/catalogue';
 import { recomputeAllTags } from '../../db/queries/tags/compute';
-import { DEMO_PASSWORD, seedDemoAccounts } from '../../db/seed/accounts';
 import { idNumberCheckDigit } from '../../db/sensitive';
-import { createTestDb, type TestDb } from '../../db/testing/server';
+import type { TestDb } from '../../db/testing/server';
+import { type BrowserHarness, pickOption, startBrowserHarness } from './harness';
 
+let h: BrowserHarness;
 let t: TestDb;
-let server: Server;
 let base: string;
-let browser: Browser;
 
 beforeAll(async () => {
-  t = await createTestDb();
-  await seedDemoAccounts(t.db);
+  h = await startBrowserHarness();
+  ({ t, base } = h);
   await ensureStandardTags(t.db);
   await recomputeAllTags(t.db, { asOf: '2026-11-24' });
-  const app = createApp({ db: t.db, log: createLogger('silent') }, { resolveActor: createActorResolver() });
-  server = app.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  if (server) await new Promise((r) => server.close(r));
-  await t?.drop();
-});
+afterAll(() => h?.close());
 
-async function login(username: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
-  page.setDefaultTimeout(20_000);
-  await page.goto(`${base}/login`);
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: /登\s*录/ }).click();
-  await page.getByTestId('user-menu').waitFor();
-  return page;
-}
-
-async function pick(page: Page, testId: string, text: string): Promise<void> {
-  await page.getByTestId(testId).click();
-  await page.keyboard.type(text);
-  // The filtered list's first option is active: Enter picks it (no click on a popup that may be animating).
-  await page.locator('.ant-select-item-option-active:visible', { hasText: text }).first().waitFor();
-  await page.keyboard.press('Enter');
-}
+const login = (username: string): Promise<Page> => h.login(username);
 
 function id(first17: string): string {
   return first17 + idNumberCheckDigit(first17);
@@ -130,8 +94,8 @@ describe('one table in Chromium', { timeout: 90_000 }, () => {
     const page = await login('city');
     await page.goto(`${base}/map`);
     await page.getByTestId('grid-map').locator('canvas').first().waitFor();
-    await pick(page, 'map-community', pair.community);
-    await pick(page, 'map-grid', pair.name);
+    await pickOption(page, 'map-community', pair.community);
+    await pickOption(page, 'map-grid', pair.name);
     await page.waitForTimeout(600); // the view's fit animation
     await page.getByRole('button', { name: '重新绘制' }).click();
     const dy = (pair.ay1 - pair.ay0) * 0.1;
@@ -195,9 +159,9 @@ describe('one table in Chromium', { timeout: 90_000 }, () => {
     expect(truth).toBeGreaterThan(0);
     const page = await login('city');
     await page.goto(`${base}/tags/search`);
-    await pick(page, 'tags-all', '老年人');
+    await pickOption(page, 'tags-all', '老年人');
     await page.keyboard.press('Escape');
-    await pick(page, 'tags-none', '独居老人');
+    await pickOption(page, 'tags-none', '独居老人');
     await page.keyboard.press('Escape');
     await page.getByRole('button', { name: /查\s*询/ }).click();
     const count = page.getByTestId('count-resident');
@@ -217,6 +181,319 @@ describe('one table in Chromium', { timeout: 90_000 }, () => {
     expect(tagsCol).not.toContain('独居老人');
     fs.rmSync(file, { force: true });
     await page.screenshot({ path: '/tmp/one-table-tag-search.png' });
+    await page.close();
+  });
+  it('F-2 a 孤寡老人 gets a 包联小组 (专职 + 兼职) from the coverage page; the list shows the team', async () => {
+    const user = (await t.db('users').where({ username: 'community' }).select(t.db.raw('org_path::text AS path')).first()) as {
+      path: string;
+    };
+    const person = (
+      await t.db.raw(
+        `SELECT r.id, r.name, r.grid_id FROM residents r WHERE r.org_path <@ ?::ltree
+         AND (SELECT count(*) FROM residents x WHERE x.name = r.name) = 1
+         AND EXISTS (SELECT 1 FROM grid_workers w WHERE w.grid_id = r.grid_id AND w.kind = 'full_time' AND w.status <> 'left')
+         AND EXISTS (SELECT 1 FROM grid_workers w WHERE w.grid_id = r.grid_id AND w.kind = 'part_time' AND w.part_time_type <> '志愿者' AND w.status <> 'left')
+       ORDER BY r.id LIMIT 1`,
+        [user.path],
+      )
+    ).rows[0] as { id: number; name: string; grid_id: number };
+    const full = (await t
+      .db('grid_workers')
+      .where({ grid_id: person.grid_id, kind: 'full_time' })
+      .whereNot('status', 'left')
+      .orderBy('id')
+      .first('id', 'name')) as {
+      id: number;
+      name: string;
+    };
+    const part = (await t
+      .db('grid_workers')
+      .where({ grid_id: person.grid_id, kind: 'part_time' })
+      .whereNot('part_time_type', '志愿者')
+      .whereNot('status', 'left')
+      .orderBy('id')
+      .first('id', 'name')) as { id: number; name: string };
+    const page = await login('community');
+    await page.goto(`${base}/coverage`);
+    await page.getByRole('tab', { name: '特殊人群包联' }).click();
+    await page.getByText('孤寡老人', { exact: true }).click();
+    await page.getByTestId('care-add-person').click();
+    await page.keyboard.type(person.name);
+    await page.locator('.ant-select-item-option:visible', { hasText: person.name }).first().click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('包联小组').first().waitFor();
+    // Saving without a full-time member is refused in Chinese.
+    await dialog.getByRole('button', { name: /保\s*存/ }).click();
+    await page.getByText('包联成员：不应少于 1 个项').or(page.getByText('至少需要一名专职网格员')).first().waitFor();
+    for (const w of [full, part]) {
+      await dialog.getByTestId('care-add-member').click();
+      await page.locator('.ant-select-item-option:visible', { hasText: w.name }).first().click();
+      await dialog.getByTestId('care-members').locator('.ant-table-row', { hasText: w.name }).waitFor();
+    }
+    await dialog.getByRole('button', { name: /保\s*存/ }).click();
+    await expect
+      .poll(async () =>
+        (
+          await t
+            .db('care_relations')
+            .where({ resident_id: person.id, care_type: 'solitary_elderly' })
+            .orderBy('role')
+            .select('worker_id', 'role')
+        ).map((r) => `${r.worker_id}:${r.role}`),
+      )
+      .toEqual([`${full.id}:full_time`, `${part.id}:part_time`]);
+    const row = page.locator('.ant-table-row', { hasText: person.name });
+    await row.waitFor();
+    expect(await row.locator('td').allTextContents()).toEqual(expect.arrayContaining(['1', '已包联']));
+    await page.screenshot({ path: '/tmp/one-table-care-team.png' });
+    expect(await t.db('audit_log').where({ action: 'care.team', object_id: String(person.id) })).toHaveLength(1);
+    await page.close();
+  });
+  it('F-2 包户配置: a merchant that is already covered is handed to another worker of its grid', async () => {
+    const user = (await t.db('users').where({ username: 'community' }).select(t.db.raw('org_path::text AS path')).first()) as {
+      path: string;
+    };
+    const m = (await t
+      .db('merchants')
+      .whereRaw('org_path <@ ?::ltree', [user.path])
+      .orderByRaw('org_path, id')
+      .first('id', 'name', 'grid_id')) as { id: number; name: string; grid_id: number };
+    const current = (await t.db('coverage_relations').where({ element_type: 'merchant', element_id: m.id }).first('worker_id'))?.worker_id;
+    const other = (await t
+      .db('grid_workers')
+      .where({ grid_id: m.grid_id })
+      .whereNot('id', current ?? 0)
+      .whereNot('status', 'left')
+      .orderBy('id')
+      .first('id', 'name')) as { id: number; name: string };
+    const page = await login('community');
+    await page.goto(`${base}/coverage`);
+    await page.getByRole('tab', { name: '包户配置' }).click();
+    await page.getByTestId('coverage-problem').click();
+    await page.locator('.ant-select-item-option:visible', { hasText: '全部要素' }).click();
+    await page.getByTestId('coverage-element-type').click();
+    await page.locator('.ant-select-item-option:visible', { hasText: '商户' }).click();
+    const row = page.locator('.ant-table-row', { hasText: m.name }).first();
+    await row.waitFor();
+    await row.locator('.ant-checkbox-input').check();
+    await page.getByTestId('assign-worker').click();
+    await page.locator('.ant-select-item-option:visible', { hasText: other.name }).first().click();
+    await page.getByRole('button', { name: '批量包户' }).click();
+    await expect
+      .poll(
+        async () => (await t.db('coverage_relations').where({ element_type: 'merchant', element_id: m.id }).first('worker_id'))?.worker_id,
+      )
+      .toBe(other.id);
+    await page.locator('.ant-table-row', { hasText: m.name }).first().getByText(other.name).waitFor();
+    await page.close();
+  });
+
+  it('G-2 a household gets a 走访标签 and a 户标签 on its 标签档案, grouped, and the history lists every change', async () => {
+    const user = (await t.db('users').where({ username: 'community' }).select(t.db.raw('org_path::text AS path')).first()) as {
+      path: string;
+    };
+    const hh = (await t
+      .db('households')
+      .whereRaw('org_path <@ ?::ltree', [user.path])
+      .orderBy('id', 'desc')
+      .first('id', 'household_no')) as {
+      id: number;
+      household_no: string;
+    };
+    const page = await login('community');
+    await page.goto(`${base}/tags/element/household/${hh.id}`);
+    const panel = page.getByTestId('element-tag-panel');
+    await panel.waitFor();
+    await page.locator('.page-head', { hasText: hh.household_no }).waitFor();
+    for (const name of ['重点走访户', '困难户']) {
+      await panel.getByTestId('element-tag-select').click();
+      await page.locator('.ant-select-item-option:visible', { hasText: name }).first().click();
+      await panel.getByRole('button', { name: /打标签/ }).click();
+      await panel.locator('.ant-tag', { hasText: name }).waitFor();
+    }
+    expect(await panel.getByTestId('tag-group-走访标签').textContent()).toContain('重点走访户');
+    expect(await panel.getByTestId('tag-group-户标签').textContent()).toContain('困难户');
+    // Remove the visit tag again: three changes in the history, newest first.
+    await panel.locator('.ant-tag', { hasText: '重点走访户' }).locator('.ant-tag-close-icon').click();
+    await expect.poll(async () => panel.getByTestId('element-tag-log').locator('.ant-table-row').count()).toBe(3);
+    const first = await panel.getByTestId('element-tag-log').locator('.ant-table-row').first().locator('td').allTextContents();
+    expect(first).toEqual(expect.arrayContaining(['重点走访户', '手动', '取消']));
+    const log = await t.db('tag_log').where({ element_type: 'household', element_id: hh.id }).orderBy('id').select('tag_name', 'action');
+    expect(log.map((r) => `${r.tag_name}:${r.action}`)).toEqual(['重点走访户:add', '困难户:add', '重点走访户:remove']);
+    await page.screenshot({ path: '/tmp/one-table-household-tags.png' });
+    await page.close();
+  });
+  it('D-2 a grid is split along a line drawn across it, then merged back; elements follow', async () => {
+    const g = (
+      await t.db.raw(
+        `SELECT a.id, a.name, a.parent_id, c.name AS community, ST_XMin(a.geom) x0, ST_YMin(a.geom) y0, ST_XMax(a.geom) x1, ST_YMax(a.geom) y1
+         FROM org_units a JOIN org_units c ON c.id = a.parent_id
+         WHERE a.type = 'grid' AND a.active AND a.geom IS NOT NULL ORDER BY a.path DESC LIMIT 1`,
+      )
+    ).rows[0] as { id: number; name: string; parent_id: number; community: string; x0: number; y0: number; x1: number; y1: number };
+    const grids = async () =>
+      Number((await t.db('org_units').where({ parent_id: g.parent_id, type: 'grid', active: true }).count({ n: '*' }).first())?.n);
+    const before = await grids();
+    const page = await login('city');
+    await page.goto(`${base}/map`);
+    await page.getByTestId('grid-map').locator('canvas').first().waitFor();
+    await pickOption(page, 'map-community', g.community);
+    await pickOption(page, 'map-grid', g.name);
+    await page.waitForTimeout(600); // the view's fit animation
+    await page.getByRole('button', { name: '拆分网格' }).click();
+    const mid = (g.x0 + g.x1) / 2;
+    const dy = (g.y1 - g.y0) * 0.05;
+    const pixels = (await page.evaluate(
+      (cs) => {
+        const map = (window as unknown as { gridMap: { getPixelFromCoordinate: (c: number[]) => number[] } }).gridMap;
+        return cs.map((c) => map.getPixelFromCoordinate(c));
+      },
+      [
+        [mid, g.y0 - dy],
+        [mid, g.y1 + dy],
+      ],
+    )) as number[][];
+    const box = await page.getByTestId('grid-map').boundingBox();
+    if (!box) throw new Error('map not laid out');
+    await page.mouse.click(box.x + pixels[0][0], box.y + pixels[0][1]);
+    await page.waitForTimeout(150);
+    await page.mouse.dblclick(box.x + pixels[1][0], box.y + pixels[1][1]);
+    await page.getByText('已拆分为 2 个网格').waitFor();
+    expect(await grids()).toBe(before + 1);
+    const added = (await t
+      .db('org_units')
+      .where({ parent_id: g.parent_id, type: 'grid', active: true })
+      .orderBy('id', 'desc')
+      .first('id', 'name')) as {
+      id: number;
+      name: string;
+    };
+    expect(added.name).toBe(`${g.name}-2`);
+    await page.screenshot({ path: '/tmp/one-table-grid-split.png' });
+    expect(await t.db('audit_log').where({ action: 'grid.split', object_id: String(g.id) })).toHaveLength(1);
+
+    // Merge the new part back into the grid: one grid again, the part deactivated, its elements back.
+    await pickOption(page, 'map-grid', g.name);
+    await pickOption(page, 'map-merge', added.name);
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: '合并网格' }).click();
+    await page.getByText('已合并为 1 个网格').waitFor();
+    expect(await grids()).toBe(before);
+    expect((await t.db('org_units').where({ id: added.id }).first('active')).active).toBe(false);
+    expect(Number((await t.db('buildings').where({ grid_id: added.id }).count({ n: '*' }).first())?.n)).toBe(0);
+    await page.close();
+  });
+  it('T-7 the tag log shows today’s changes by update type as a table and a chart, and names the elements', async () => {
+    const today = (await t.db.raw(`SELECT to_char((now() AT TIME ZONE 'Asia/Shanghai')::date, 'YYYY-MM-DD') AS d`)).rows[0].d as string;
+    const counts = async () =>
+      (
+        await t.db.raw(
+          `SELECT count(*) FILTER (WHERE update_type = 'manual')::int AS manual, count(*) FILTER (WHERE update_type = 'auto')::int AS auto,
+                  count(*) FILTER (WHERE update_type = 'line')::int AS line
+           FROM tag_log WHERE (at AT TIME ZONE 'Asia/Shanghai')::date = ?::date`,
+          [today],
+        )
+      ).rows[0] as { manual: number; auto: number; line: number };
+    const c = await counts();
+    expect(c.auto).toBeGreaterThan(0);
+    const page = await login('city');
+    await page.goto(`${base}/tags`);
+    await page.getByRole('tab', { name: '标签日志与统计' }).click();
+    await page.getByTestId('tag-daily-chart').locator('canvas').first().waitFor();
+    const row = page.locator('.ant-table-row', { hasText: today }).first();
+    await row.waitFor();
+    const cells = await row.locator('td').allTextContents();
+    expect(cells.slice(0, 4)).toEqual([today, String(c.manual), String(c.auto), String(c.line)]);
+    // The newest log row names its element (要素名称), linked to the element's 标签档案.
+    const last = (await t.db('tag_log').orderBy('id', 'desc').first('element_type', 'element_id')) as {
+      element_type: string;
+      element_id: number;
+    };
+    const link = page.locator(`a[href="/tags/element/${last.element_type}/${last.element_id}"]`).first();
+    await link.waitFor();
+    expect((await link.textContent())?.trim()).not.toMatch(/#\d+$/);
+    await page.screenshot({ path: '/tmp/one-table-tag-log.png' });
+    await page.close();
+  });
+  it('T-6 the catalogue tree (目录 → 标签, with counts) builds the same 且 + 非 search', async () => {
+    const ids = Object.fromEntries(
+      ((await t.db('tag_definitions').select('code', 'id')) as { code: string; id: number }[]).map((r) => [r.code, r.id]),
+    );
+    const truth = Number(
+      (
+        await t.db.raw(
+          `SELECT count(*) AS n FROM element_tags a WHERE a.tag_id = ? AND NOT EXISTS
+             (SELECT 1 FROM element_tags b WHERE b.tag_id = ? AND b.element_type = a.element_type AND b.element_id = a.element_id)`,
+          [ids.STD_ELDERLY, ids.STD_ALONE_ELDERLY],
+        )
+      ).rows[0].n,
+    );
+    const page = await login('city');
+    await page.goto(`${base}/tags/search`);
+    const tree = page.getByTestId('tag-catalogue');
+    await tree.getByText('人口标签').first().waitFor();
+    await tree.getByTestId(`tree-tag-${ids.STD_ELDERLY}`).click();
+    await tree.getByText('加入“非”').click();
+    await tree.getByTestId(`tree-tag-${ids.STD_ALONE_ELDERLY}`).click();
+    expect(await page.getByTestId('tags-all').textContent()).toContain('老年人');
+    expect(await page.getByTestId('tags-none').textContent()).toContain('独居老人');
+    await page.getByRole('button', { name: /查\s*询/ }).click();
+    const count = page.getByTestId('count-resident');
+    await count.waitFor();
+    expect(await count.textContent()).toBe(`人口（${truth}）`);
+    await page.screenshot({ path: '/tmp/one-table-tag-tree.png' });
+    await page.close();
+  });
+  it('T-5 a line tag is updated from an xlsx table in the browser (增量); a sheet with a blank key changes nothing', async () => {
+    const city = (await t.db('org_units').where({ type: 'city' }).first('id')) as { id: number };
+    const dept = (await t.db('org_units').where({ type: 'department' }).orderBy('id').first('id')) as { id: number };
+    const [{ id: tagId }] = (await t
+      .db('tag_definitions')
+      .insert({
+        code: 'E2E_LINE_SAFETY',
+        name: '安全生产重点企业',
+        target: 'enterprise',
+        level: 'city',
+        kind: 'line',
+        defining_org_id: city.id,
+        org_path: 'km',
+        department_id: dept.id,
+      })
+      .returning('id')) as { id: number }[];
+    const codes = (await t.db('enterprises').orderBy('id').limit(2).pluck('credit_code')) as string[];
+    const sheet = async (rows: string[][]) => {
+      const wb = new ExcelJS.Workbook();
+      const ws = wb.addWorksheet('条线数据');
+      ws.addRow(['统一社会信用代码', '操作']);
+      for (const r of rows) ws.addRow(r);
+      return Buffer.from(await wb.xlsx.writeBuffer());
+    };
+    const tagged = async () => Number((await t.db('element_tags').where({ tag_id: tagId }).count({ n: '*' }).first())?.n);
+    const page = await login('city');
+    await page.goto(`${base}/tags`);
+    await page.getByTestId('feed-E2E_LINE_SAFETY').click();
+    const xlsx = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+    await page.locator('.ant-modal input[type=file]').setInputFiles({
+      name: '坏.xlsx',
+      mimeType: xlsx,
+      buffer: await sheet([
+        [codes[0], '新增'],
+        ['', '新增'],
+      ]),
+    });
+    const err = page.getByTestId('feed-error');
+    await err.waitFor();
+    expect(await err.textContent()).toContain('第 3 行缺少统一社会信用代码'); // as Excel numbers it (row 1: header)
+    expect(await tagged()).toBe(0);
+    await page
+      .locator('.ant-modal input[type=file]')
+      .setInputFiles({ name: '好.xlsx', mimeType: xlsx, buffer: await sheet(codes.map((c) => [c, '新增'])) });
+    const res = page.getByTestId('feed-result');
+    await res.waitFor();
+    expect((await res.textContent())?.replace(/\s/g, '')).toContain('新增2');
+    expect(await tagged()).toBe(2);
+    expect(await t.db('tag_log').where({ tag_id: tagId, update_type: 'line' })).toHaveLength(2);
+    await page.screenshot({ path: '/tmp/one-table-line-feed.png' });
     await page.close();
   });
 });

@@ -9,6 +9,8 @@ export interface Access {
   canUnmask: boolean;
   /** 人、房、户 lists and details */
   canViewElements: boolean;
+  /** 采集和更新网格要素: create and edit forms */
+  canEditElements: boolean;
   /** the scope tree beside the lists */
   canViewOrgTree: boolean;
   /** 我的待办 */
@@ -38,6 +40,7 @@ export function accessFor(me: Me | null): Access {
   return {
     canUnmask: p.has('pii.unmask'),
     canViewElements: p.has('element.read'),
+    canEditElements: p.has('element.write'),
     canViewOrgTree: p.has('org.read'),
     canViewTasks: p.has('task.read'),
     canViewConsole: p.has('workflow.read'),

@@ -5,7 +5,8 @@
  */
 import type { Db } from '../../connection';
 import type { Actor } from '../../scope';
-import { scoped } from '../../scope';
+import { ltreeArray, scoped, scopePaths } from '../../scope';
+import { visibleTags } from '../tags/definitions';
 import { type GridRef, orderOf, type Page, type PageParams, pageWindow, scopeAndNarrow } from './common';
 
 export const BUILDING_SORTS = {
@@ -23,6 +24,10 @@ export interface BuildingListParams extends PageParams {
   type?: string;
   /** Name or address contains. */
   q?: string;
+  /** Only buildings carrying these tags (element_tags, element_type 'building'). */
+  tagIds?: number[];
+  /** all: every listed tag (default); any: at least one. */
+  tagMode?: 'all' | 'any';
 }
 
 export interface BuildingListRow {
@@ -57,6 +62,11 @@ function filtered(db: Db, actor: Actor, p: BuildingListParams) {
   if (p.q) {
     const like = `%${p.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     q.where((w) => w.where('b.name', 'like', like).orWhere('b.address', 'like', like));
+  }
+  if (p.tagIds?.length) {
+    const probe = `EXISTS (SELECT 1 FROM element_tags et WHERE et.element_type = 'building' AND et.element_id = b.id AND et.tag_id`;
+    if (p.tagMode === 'any') q.whereRaw(`${probe} = ANY(?::int[]))`, [p.tagIds]);
+    else for (const id of p.tagIds) q.whereRaw(`${probe} = ?)`, [id]);
   }
   return q;
 }
@@ -138,45 +148,111 @@ export interface FloorPlanHouse {
   area: number | null;
   use: string;
   status: string;
-  households: { id: number; householdNo: string; headName: string | null; memberCount: number }[];
+  households: { id: number; householdNo: string; headName: string | null; memberCount: number; tagIds: number[] }[];
   residentCount: number;
+  /** Tags carried by a household of the room or by any of their residents (在册), among `FloorPlan.tags`. */
+  tagIds: number[];
+}
+
+/** A household or resident tag that applies to the building, with the number of rooms carrying it. */
+export interface FloorPlanTag {
+  id: number;
+  name: string;
+  target: 'household' | 'resident';
+  kind: string;
+  color: string | null;
+  rooms: number;
 }
 
 export interface FloorPlan {
   building: BuildingListRow;
   /** units[u].floors sorted top floor first (as the building is drawn). */
   units: { unitNo: number; floors: { floor: number; houses: FloorPlanHouse[] }[] }[];
+  /** Household and resident tags the actor can see whose area covers the building (the 按标签 picker). */
+  tags: FloorPlanTag[];
 }
 
-/** 楼盘表 (G-1): the building's houses by unit and floor with households; undefined when out of scope. */
+/**
+ * Tags of the building's households and of their residents, one row per (household, tag): one
+ * statement for the whole building (no query per room). Tag rows are scoped like the elements.
+ */
+async function floorPlanTagRows(db: Db, actor: Actor, buildingId: number): Promise<{ household_id: number; tag_id: number }[]> {
+  const paths = ltreeArray(scopePaths(actor, 'read'));
+  const own = db('households as hh')
+    .join('houses as h', 'h.id', 'hh.house_id')
+    .join('element_tags as et', (j) => j.on('et.element_id', 'hh.id').andOnVal('et.element_type', 'household'))
+    .where('h.building_id', buildingId)
+    .whereRaw('et.org_path <@ ANY(?::ltree[])', [paths])
+    .select('hh.id as household_id', 'et.tag_id');
+  const members = db('residents as r')
+    .join('households as hh', 'hh.id', 'r.household_id')
+    .join('houses as h', 'h.id', 'hh.house_id')
+    .join('element_tags as et', (j) => j.on('et.element_id', 'r.id').andOnVal('et.element_type', 'resident'))
+    .where('h.building_id', buildingId)
+    .where('r.dynamic_status', '在册')
+    .whereRaw('et.org_path <@ ANY(?::ltree[])', [paths])
+    .select('r.household_id', 'et.tag_id');
+  return (await own.union(members)) as { household_id: number; tag_id: number }[];
+}
+
+/** 楼盘表 (G-1): the building's houses by unit and floor with households and tags; undefined when out of scope. */
 export async function getBuildingFloorPlan(db: Db, actor: Actor, buildingId: number): Promise<FloorPlan | undefined> {
   const { rows } = await listBuildings(db, actor, { id: buildingId, pageSize: 1 });
   const building = rows[0];
   if (!building) return undefined;
-  const houses = (await scoped(db('houses as h').where('h.building_id', buildingId), actor, 'h.org_path', 'read')
-    .select('h.id', 'h.unit_no', 'h.floor', 'h.room_no', 'h.type', 'h.area', 'h.use', 'h.status')
-    .orderBy([{ column: 'h.unit_no' }, { column: 'h.floor', order: 'desc' }, { column: 'h.room_no' }])) as {
-    id: number;
-    unit_no: number;
-    floor: number;
-    room_no: string;
-    type: string;
-    area: string | null;
-    use: string;
-    status: string;
-  }[];
-  const hhs = (await db('households as hh')
-    .join('houses as h', 'h.id', 'hh.house_id')
-    .leftJoin('residents as r', 'r.id', 'hh.head_resident_id')
-    .where('h.building_id', buildingId)
-    .select('hh.id', 'hh.house_id', 'hh.household_no', 'hh.member_count', 'r.name as head_name')
-    .orderBy('hh.id')) as { id: number; house_id: number; household_no: string; member_count: number; head_name: string | null }[];
+  const [houses, hhs, tagDefs, tagRows] = await Promise.all([
+    scoped(db('houses as h').where('h.building_id', buildingId), actor, 'h.org_path', 'read')
+      .select('h.id', 'h.unit_no', 'h.floor', 'h.room_no', 'h.type', 'h.area', 'h.use', 'h.status')
+      .orderBy([{ column: 'h.unit_no' }, { column: 'h.floor', order: 'desc' }, { column: 'h.room_no' }]) as Promise<
+      {
+        id: number;
+        unit_no: number;
+        floor: number;
+        room_no: string;
+        type: string;
+        area: string | null;
+        use: string;
+        status: string;
+      }[]
+    >,
+    db('households as hh')
+      .join('houses as h', 'h.id', 'hh.house_id')
+      .leftJoin('residents as r', 'r.id', 'hh.head_resident_id')
+      .where('h.building_id', buildingId)
+      .select('hh.id', 'hh.house_id', 'hh.household_no', 'hh.member_count', 'r.name as head_name')
+      .orderBy('hh.id') as Promise<
+      { id: number; house_id: number; household_no: string; member_count: number; head_name: string | null }[]
+    >,
+    // A tag applies under its defining unit (T-2): only tags defined at or above the building's grid.
+    visibleTags(db('tag_definitions as t'), actor)
+      .whereIn('t.target', ['household', 'resident'])
+      .where('t.active', true)
+      .whereRaw('t.org_path @> ?::ltree', [building.orgPath])
+      .select('t.id', 't.name', 't.target', 't.kind', 't.color')
+      .orderBy([{ column: 't.target' }, { column: 't.org_path' }, { column: 't.id' }]) as Promise<Omit<FloorPlanTag, 'rooms'>[]>,
+    floorPlanTagRows(db, actor, buildingId),
+  ]);
+  const known = new Set(tagDefs.map((t) => t.id));
+  const tagsOfHousehold = new Map<number, Set<number>>();
+  for (const r of tagRows) {
+    if (!known.has(r.tag_id)) continue;
+    const set = tagsOfHousehold.get(r.household_id) ?? new Set<number>();
+    set.add(r.tag_id);
+    tagsOfHousehold.set(r.household_id, set);
+  }
   const byHouse = new Map<number, FloorPlanHouse['households']>();
   for (const hh of hhs) {
     const list = byHouse.get(hh.house_id) ?? [];
-    list.push({ id: hh.id, householdNo: hh.household_no, headName: hh.head_name, memberCount: hh.member_count });
+    list.push({
+      id: hh.id,
+      householdNo: hh.household_no,
+      headName: hh.head_name,
+      memberCount: hh.member_count,
+      tagIds: [...(tagsOfHousehold.get(hh.id) ?? [])].sort((a, b) => a - b),
+    });
     byHouse.set(hh.house_id, list);
   }
+  const roomsWithTag = new Map<number, number>();
   const units = new Map<number, Map<number, FloorPlanHouse[]>>();
   for (const h of houses) {
     const floors = units.get(h.unit_no) ?? new Map<number, FloorPlanHouse[]>();
@@ -184,6 +260,8 @@ export async function getBuildingFloorPlan(db: Db, actor: Actor, buildingId: num
     const cells = floors.get(h.floor) ?? [];
     floors.set(h.floor, cells);
     const households = byHouse.get(h.id) ?? [];
+    const tagIds = [...new Set(households.flatMap((x) => x.tagIds))].sort((a, b) => a - b);
+    for (const id of tagIds) roomsWithTag.set(id, (roomsWithTag.get(id) ?? 0) + 1);
     cells.push({
       id: h.id,
       roomNo: h.room_no,
@@ -193,6 +271,7 @@ export async function getBuildingFloorPlan(db: Db, actor: Actor, buildingId: num
       status: h.status,
       households,
       residentCount: households.reduce((s, x) => s + x.memberCount, 0),
+      tagIds,
     });
   }
   return {
@@ -201,6 +280,7 @@ export async function getBuildingFloorPlan(db: Db, actor: Actor, buildingId: num
       unitNo,
       floors: [...floors.entries()].map(([floor, cells]) => ({ floor, houses: cells })),
     })),
+    tags: tagDefs.map((t) => ({ ...t, rooms: roomsWithTag.get(t.id) ?? 0 })),
   };
 }
 

@@ -4,6 +4,7 @@
 import type { Db } from '../../connection';
 import type { Actor } from '../../scope';
 import { cappedCount, type GridRef, orderOf, type Page, type PageParams, pageWindow, scopeAndNarrow } from './common';
+import { type ListTag, likePrefix, type TagMode, tagsSql, whereTagged } from './records';
 
 export const HOUSEHOLD_SORTS = {
   path: ['hh.org_path', 'hh.id'],
@@ -20,10 +21,14 @@ export interface HouseholdListParams extends PageParams {
   gridId?: number;
   houseId?: number;
   buildingId?: number;
+  /** 户编号 prefix (the household picker types part of a number); matched as typed and upper-cased. */
   householdNo?: string;
   type?: string;
   /** Only households without a 包户 worker (the coverage report's list). */
   uncovered?: boolean;
+  /** Only households carrying these tags (element_tags): all of them (default) or any. */
+  tagIds?: number[];
+  tagMode?: TagMode;
 }
 
 export interface HouseholdListRow {
@@ -41,6 +46,7 @@ export interface HouseholdListRow {
   orgPath: string;
   coverageWorkerId: number | null;
   coverageWorkerName: string | null;
+  tags: ListTag[];
 }
 
 function filtered(db: Db, actor: Actor, p: HouseholdListParams) {
@@ -50,9 +56,17 @@ function filtered(db: Db, actor: Actor, p: HouseholdListParams) {
   if (p.gridId !== undefined) q.where('hh.grid_id', p.gridId);
   if (p.houseId !== undefined) q.where('hh.house_id', p.houseId);
   if (p.buildingId !== undefined) q.whereIn('hh.house_id', db('houses').select('id').where('building_id', p.buildingId));
-  if (p.householdNo) q.where('hh.household_no', p.householdNo);
+  const no = p.householdNo?.trim();
+  if (no) {
+    // LIKE 'prefix%' walks households_household_no_prefix_idx (text_pattern_ops) under any collation.
+    const forms = [...new Set([no, no.toUpperCase()])];
+    q.where((w) => {
+      for (const f of forms) w.orWhereRaw('hh.household_no LIKE ?', [likePrefix(f)]);
+    });
+  }
   if (p.type) q.where('hh.type', p.type);
   if (p.uncovered) q.whereNotExists(db('coverage_relations as c').whereRaw(`c.element_type = 'household' AND c.element_id = hh.id`));
+  if (p.tagIds?.length) whereTagged(q, 'household', 'hh.id', p.tagIds, p.tagMode);
   return q;
 }
 
@@ -84,6 +98,7 @@ export async function listHouseholds(db: Db, actor: Actor, params: HouseholdList
       db.raw('hh.org_path::text AS "orgPath"'),
       'w.id as coverageWorkerId',
       'w.name as coverageWorkerName',
+      db.raw(tagsSql('household', 'hh.id')),
     )
     .orderBy(sortCols.map((c) => ({ column: c, order })))
     .limit(pageSize)
@@ -93,7 +108,6 @@ export async function listHouseholds(db: Db, actor: Actor, params: HouseholdList
 }
 
 export interface HouseholdDetail extends HouseholdListRow {
-  tags: unknown[];
   house: { id: number; unitNo: number; floor: number; roomNo: string; type: string; area: number | null; use: string; status: string };
   building: { id: number; code: string; name: string; number: string; address: string; type: string };
   grid: GridRef;
@@ -119,7 +133,6 @@ export async function getHousehold(db: Db, actor: Actor, id: number): Promise<Ho
       .join('org_units as g', 'g.id', 'hh.grid_id')
       .where('hh.id', id)
       .select(
-        'hh.tags',
         'h.id as h_id',
         'h.unit_no',
         'h.floor',
@@ -155,7 +168,6 @@ export async function getHousehold(db: Db, actor: Actor, id: number): Promise<Ho
   ]);
   return {
     ...base,
-    tags: extra.tags ?? [],
     house: {
       id: extra.h_id,
       unitNo: extra.unit_no,

@@ -23,6 +23,7 @@ import {
   showPhone,
   VersionConflictError,
 } from './common';
+import { ElementConflictError, type ListTag, type TagMode, tagsSql, whereTagged } from './records';
 
 export const RESIDENT_SORTS = {
   path: ['r.org_path', 'r.id'],
@@ -52,6 +53,9 @@ export interface ResidentListParams extends PageParams {
   dynamicStatus?: string;
   ageMin?: number;
   ageMax?: number;
+  /** Only residents carrying these tags (element_tags): all of them (default) or any. */
+  tagIds?: number[];
+  tagMode?: TagMode;
 }
 
 export interface ResidentListRow {
@@ -73,6 +77,7 @@ export interface ResidentListRow {
   gridName: string;
   orgPath: string;
   version: number;
+  tags: ListTag[];
 }
 
 interface ResidentListDbRow {
@@ -93,6 +98,7 @@ interface ResidentListDbRow {
   grid_name: string;
   org_path: string;
   version: number;
+  tags: ListTag[] | null;
 }
 
 /**
@@ -124,6 +130,7 @@ function applyFilters(db: Db, actor: Actor, p: ResidentListParams, forPage = fal
   // Age bounds as birth-date bounds, so an index on birth_date (or the path order) still applies.
   if (p.ageMin !== undefined) q.whereRaw(`r.birth_date <= current_date - make_interval(years => ?)`, [p.ageMin]);
   if (p.ageMax !== undefined) q.whereRaw(`r.birth_date > current_date - make_interval(years => ?)`, [p.ageMax + 1]);
+  if (p.tagIds?.length) whereTagged(q, 'resident', 'r.id', p.tagIds, p.tagMode);
   return q;
 }
 
@@ -167,6 +174,7 @@ export async function listResidents(
       'g.name as grid_name',
       db.raw('r.org_path::text AS org_path'),
       'r.version',
+      db.raw(tagsSql('resident', 'r.id')),
     )
     .orderBy(sortCols.map((c) => ({ column: c.replace(/^r\./, 'p.'), order })));
   const [rows, counted] = await Promise.all([pageQ as Promise<ResidentListDbRow[]>, cappedCount(db, applyFilters(db, actor, params))]);
@@ -189,6 +197,7 @@ export async function listResidents(
       gridName: r.grid_name,
       orgPath: r.org_path,
       version: r.version,
+      tags: r.tags ?? [],
     })),
     ...counted,
     page,
@@ -578,6 +587,77 @@ export async function updateResident(
   });
   if (!found) return undefined;
   return getResident(db, actor, id);
+}
+
+/** Input of createResident: the household plus the resident's fields (required ones as in the create form). */
+export type ResidentCreateInput = Partial<ResidentFields> &
+  Pick<ResidentFields, 'name' | 'gender' | 'birthDate' | 'ethnicity' | 'idNumber' | 'residenceType' | 'registrationStatus'> & {
+    householdId: number;
+  };
+
+/**
+ * Registers a resident in a household of the actor's write scope (grid and org path are the
+ * household's), counts the member, makes a 户主 the household's head when it has none, and writes
+ * version 1 (every set field in `after`; the ID number and phones only as ciphertext + blind index).
+ */
+export async function createResident(
+  db: Db,
+  actor: Actor,
+  input: ResidentCreateInput,
+  opts: Pick<ResidentUpdateOptions, 'reason' | 'changedByName'> = {},
+): Promise<{ id: number; orgPath: string }> {
+  const { householdId, ...fields } = input;
+  validatePatch(fields);
+  return db.transaction(async (trx) => {
+    const hh = (await scoped(trx('households as hh').where('hh.id', householdId), actor, 'hh.org_path', 'write')
+      .select('hh.id', 'hh.grid_id', trx.raw('hh.org_path::text AS org_path'), 'hh.head_resident_id')
+      .forUpdate()
+      .first()) as { id: number; grid_id: number; org_path: string; head_resident_id: number | null } | undefined;
+    if (!hh) throw new ElementValidationError([{ field: 'householdId', message: '所在居民户不存在或不在您的管辖范围内，请重新选择' }]);
+    const hex = (b: Buffer | null) => (b ? `\\x${b.toString('hex')}` : null);
+    const set: Row = { household_id: hh.id, grid_id: hh.grid_id, org_path: hh.org_path, version: 1, updated_by: actor.userId };
+    const after: Row = { householdId: hh.id };
+    for (const [field, column] of Object.entries(PLAIN_COLUMNS)) {
+      const v = (fields as Row)[field];
+      if (v === undefined || v === null) continue;
+      set[column] = column === 'vehicles' || column === 'pets' ? JSON.stringify(v) : v;
+      after[field] = v;
+    }
+    const idn = fields.idNumber.toUpperCase();
+    set.id_number_enc = encrypt(idn);
+    set.id_number_idx = blindIndex(idn);
+    after.idNumber = { enc: hex(set.id_number_enc as Buffer), idx: set.id_number_idx };
+    if (fields.phone) {
+      set.phone_enc = encrypt(fields.phone);
+      set.phone_idx = blindIndex(fields.phone);
+      after.phone = { enc: hex(set.phone_enc as Buffer), idx: set.phone_idx };
+    }
+    if (fields.emergencyContactPhone) {
+      set.emergency_contact_phone_enc = encrypt(fields.emergencyContactPhone);
+      after.emergencyContactPhone = { enc: hex(set.emergency_contact_phone_enc as Buffer) };
+    }
+    let id: number;
+    try {
+      [{ id }] = (await trx('residents').insert(set).returning('id')) as { id: number }[];
+    } catch (err) {
+      if ((err as { code?: string }).code === '23505')
+        throw new ElementConflictError('idNumber', '该身份证号码已登记在其他居民名下，请核对后重新填写');
+      throw err;
+    }
+    const hhSet: Row = { member_count: trx.raw('member_count + 1'), updated_at: trx.fn.now() };
+    if (fields.relationToHead === '户主' && hh.head_resident_id === null) hhSet.head_resident_id = id;
+    await trx('households').where({ id: hh.id }).update(hhSet);
+    await trx('resident_versions').insert({
+      resident_id: id,
+      version: 1,
+      changed_by: actor.userId,
+      changed_by_name: opts.changedByName ?? actor.username,
+      reason: opts.reason ?? null,
+      before: JSON.stringify({}),
+      after: JSON.stringify(after),
+    });
+    return { id, orgPath: hh.org_path };
+  });
 }
 
 export interface ResidentVersionRow {

@@ -4,16 +4,20 @@
  * Import is all-or-nothing: every row is checked first (cells, cross-field rules, duplicates in the
  * file, references such as 户编号 / 网格编码 inside the user's write scope, coordinates inside the
  * grid); if any row fails, nothing is written and the per-row Chinese errors are returned and
- * logged. Otherwise all rows are written in one transaction. Rows are matched by natural key (ID
- * number through its blind index, unified social credit code, facility code), so importing the
- * same file again changes nothing. Resident changes go through the resident module's
- * `updateResident`, so each one leaves a version (G-3).
+ * logged. Otherwise all rows are written in one transaction, with one audit entry. Rows are
+ * matched by natural key (specs.ts: ID number or grid worker's phone through the blind index,
+ * 户编号, 楼栋编码, building + unit + room, credit code, facility code), so importing the same file
+ * again changes nothing. Resident changes go through the resident module's `updateResident`, so
+ * each one leaves a version (G-3). A building or household already registered in another grid is
+ * not moved by an import (its houses, households and residents carry the grid too).
  */
 import type { Knex } from 'knex';
+import { appendAudit } from '../../audit';
 import type { Db } from '../../connection';
 import { type Actor, inScope, scoped } from '../../scope';
-import { blindIndex, decrypt, encrypt, maskIdNumber } from '../../sensitive';
+import { blindIndex, decrypt, encrypt, maskIdNumber, maskPhone } from '../../sensitive';
 import { updateResident } from '../elements/residents';
+import { gridPostProblems } from '../forces';
 import { readSheet, SheetError, writeSheet } from './sheet';
 import { IMPORT_LABELS, type ImportSpec, type ImportType, parseCell, SPECS } from './specs';
 
@@ -72,7 +76,26 @@ interface Placement {
   gridId: number;
   orgPath: string;
   householdId?: number;
+  buildingId?: number;
+  houseId?: number;
 }
+
+const hasPointColumns = (spec: ImportSpec) => spec.columns.some((c) => c.kind === 'lon');
+const hasPoint = (rec: Rec) => typeof rec.lon === 'number' && typeof rec.lat === 'number';
+
+/** The row's natural key as text (several keys joined), for duplicates inside the file. */
+function fileKey(spec: ImportSpec, rec: Rec): string | null {
+  const parts = spec.naturalKey.keys.map((k) => rec[k]);
+  return parts.some((v) => v === null || v === undefined) ? null : parts.map(String).join('|');
+}
+
+const keyHeaders = (spec: ImportSpec) => spec.naturalKey.keys.map((k) => spec.columns.find((c) => c.key === k)?.header ?? k).join(' + ');
+
+const rowError = (row: number, column: string | null, message: string): ImportError => ({
+  row,
+  column,
+  message: `第 ${row} 行：${message}`,
+});
 
 /** Checks every row; returns the parsed records and the errors (nothing written). */
 async function validateRows(db: Db, actor: Actor, spec: ImportSpec, rows: (Record<string, string> & { __row: string })[]) {
@@ -101,16 +124,33 @@ async function validateRows(db: Db, actor: Actor, spec: ImportSpec, rows: (Recor
         ok = false;
       }
     }
-    if ((rec.lon === null) !== (rec.lat === null) && spec.placement === 'grid') {
+    if (hasPointColumns(spec) && (rec.lon === null) !== (rec.lat === null)) {
       errors.push({ row: rowNo, column: '经度', message: `第 ${rowNo} 行：经度和纬度须同时填写或同时留空` });
       ok = false;
     }
-    const key = rec[spec.naturalKey.key];
-    if (typeof key === 'string') {
+    if (spec.type === 'grid_worker' && typeof rec.kind === 'string' && typeof rec.subKind === 'string') {
+      const partTime = rec.kind === 'part_time';
+      if (partTime !== ['in_system', 'out_system'].includes(rec.subKind)) {
+        errors.push(
+          rowError(rowNo, '岗位/身份', '“岗位/身份”与“网格员类型”不符：专职、专属网格员填网格长或网格员，兼职网格员填体制内或体制外'),
+        );
+        ok = false;
+      }
+      if (!partTime && rec.partTimeType) {
+        errors.push(rowError(rowNo, '兼职类别', '“兼职类别”只有兼职网格员填写，请清空或把类型改为兼职'));
+        ok = false;
+      }
+    }
+    const key = fileKey(spec, rec);
+    if (key !== null) {
       const first = seen.get(key);
       if (first !== undefined) {
-        const header = spec.columns.find((c) => c.key === spec.naturalKey.key)?.header;
-        errors.push({ row: rowNo, column: header ?? null, message: `第 ${rowNo} 行：${header}与第 ${first} 行重复，同一对象只能出现一次` });
+        const header = keyHeaders(spec);
+        errors.push({
+          row: rowNo,
+          column: spec.columns.find((c) => c.key === spec.naturalKey.keys[0])?.header ?? null,
+          message: `第 ${rowNo} 行：${header}与第 ${first} 行重复，同一对象只能出现一次`,
+        });
         ok = false;
       } else seen.set(key, rowNo);
     }
@@ -140,17 +180,71 @@ async function validateRows(db: Db, actor: Actor, spec: ImportSpec, rows: (Recor
         });
       else placement.set(r.__row, { gridId: h.grid_id, orgPath: h.org_path, householdId: h.id });
     }
+  } else if (spec.placement === 'building') {
+    const codes = [...new Set(recs.map((r) => r.buildingCode as string))];
+    const found = (await scoped(
+      db('buildings as b')
+        .whereRaw('b.code = ANY(?::text[])', [codes])
+        .select('b.id', 'b.code', 'b.grid_id', db.raw('b.org_path::text AS org_path'), 'b.units', 'b.floors', 'b.underground_floors'),
+      actor,
+      'b.org_path',
+      'write',
+    )) as { id: number; code: string; grid_id: number; org_path: string; units: number; floors: number; underground_floors: number }[];
+    const byCode = new Map(found.map((b) => [b.code, b]));
+    for (const r of recs) {
+      const b = byCode.get(r.buildingCode as string);
+      const unit = r.unitNo as number;
+      const floor = r.floor as number;
+      if (!b) errors.push(rowError(r.__row, '楼栋编码', `楼栋编码“${r.buildingCode}”不存在或不在您的管辖范围内，请先登记（导入）该楼栋`));
+      else if (unit < 1 || unit > b.units)
+        errors.push(rowError(r.__row, '单元', `该楼栋共 ${b.units} 个单元，“单元”须在 1～${b.units} 之间`));
+      else if (floor === 0 || floor > b.floors || floor < -b.underground_floors)
+        errors.push(
+          rowError(
+            r.__row,
+            '楼层',
+            `该楼栋地上 ${b.floors} 层、地下 ${b.underground_floors} 层，“楼层”须在 ${b.underground_floors ? `-${b.underground_floors}～-1 或 ` : ''}1～${b.floors} 之间`,
+          ),
+        );
+      else placement.set(r.__row, { gridId: b.grid_id, orgPath: b.org_path, buildingId: b.id });
+    }
+  } else if (spec.placement === 'house') {
+    const tuples = recs.map((r) => [r.buildingCode as string, r.unitNo as number, r.roomNo as string]);
+    const found = tuples.length
+      ? ((await scoped(
+          db('houses as h')
+            .join('buildings as b', 'b.id', 'h.building_id')
+            .whereIn(['b.code', 'h.unit_no', 'h.room_no'], tuples)
+            .select('h.id', 'b.code', 'h.unit_no', 'h.room_no', 'h.grid_id', db.raw('h.org_path::text AS org_path')),
+          actor,
+          'h.org_path',
+          'write',
+        )) as { id: number; code: string; unit_no: number; room_no: string; grid_id: number; org_path: string }[])
+      : [];
+    const byKey = new Map(found.map((h) => [`${h.code}|${h.unit_no}|${h.room_no}`, h]));
+    for (const r of recs) {
+      const h = byKey.get(`${r.buildingCode}|${r.unitNo}|${r.roomNo}`);
+      if (!h)
+        errors.push(
+          rowError(
+            r.__row,
+            '室号',
+            `房屋“${r.buildingCode} ${r.unitNo}单元 ${r.roomNo}室”不存在或不在您的管辖范围内，请先登记（导入）该房屋`,
+          ),
+        );
+      else placement.set(r.__row, { gridId: h.grid_id, orgPath: h.org_path, houseId: h.id });
+    }
   } else {
     const codes = [...new Set(recs.map((r) => r.gridCode as string))];
     const grids = (await scoped(
       db('org_units as g')
         .where({ 'g.type': 'grid', 'g.active': true })
         .whereRaw('g.code = ANY(?::text[])', [codes])
-        .select('g.id', 'g.code', db.raw('g.path::text AS path')),
+        .select('g.id', 'g.code', db.raw('g.path::text AS path'), 'g.grid_type'),
       actor,
       'g.path',
       'write',
-    )) as { id: number; code: string; path: string }[];
+    )) as { id: number; code: string; path: string; grid_type: string | null }[];
     const byCode = new Map(grids.map((g) => [g.code, g]));
     const withPoint: { row: number; gridId: number; lon: number; lat: number }[] = [];
     for (const r of recs) {
@@ -159,7 +253,7 @@ async function validateRows(db: Db, actor: Actor, spec: ImportSpec, rows: (Recor
         errors.push({ row: r.__row, column: '网格编码', message: `第 ${r.__row} 行：网格编码“${r.gridCode}”不存在或不在您的管辖范围内` });
       else {
         placement.set(r.__row, { gridId: g.id, orgPath: g.path });
-        if (r.lon !== null && r.lat !== null) withPoint.push({ row: r.__row, gridId: g.id, lon: r.lon as number, lat: r.lat as number });
+        if (hasPoint(r)) withPoint.push({ row: r.__row, gridId: g.id, lon: r.lon as number, lat: r.lat as number });
       }
     }
     if (withPoint.length) {
@@ -177,30 +271,84 @@ async function validateRows(db: Db, actor: Actor, spec: ImportSpec, rows: (Recor
   }
 
   // Existing rows by natural key: must be inside the write scope to be updated.
-  const keyCol = spec.naturalKey.column;
-  const stored = recs.map((r) => (spec.type === 'resident' ? blindIndex(r.idNumber as string) : (r[spec.naturalKey.key] as string)));
-  const existing = stored.length
-    ? ((await db(spec.table)
-        .whereRaw(`${keyCol} = ANY(?::text[])`, [stored])
-        .select('id', `${keyCol} as k`, db.raw('org_path::text AS org_path'))) as {
-        id: number;
-        k: string;
-        org_path: string;
-      }[])
-    : [];
-  const byKey = new Map(existing.map((e) => [e.k, e]));
+  let existing: { row: number; id: number; org_path: string; n: number }[] = [];
+  if (spec.type === 'house') {
+    const placed = recs.filter((r) => placement.has(r.__row));
+    const tuples = placed.map((r) => [placement.get(r.__row)?.buildingId as number, r.unitNo as number, r.roomNo as string]);
+    const rows = tuples.length
+      ? ((await db('houses')
+          .whereIn(['building_id', 'unit_no', 'room_no'], tuples)
+          .select('id', 'building_id', 'unit_no', 'room_no', db.raw('org_path::text AS org_path'))) as {
+          id: number;
+          building_id: number;
+          unit_no: number;
+          room_no: string;
+          org_path: string;
+        }[])
+      : [];
+    const byKey = new Map(rows.map((h) => [`${h.building_id}|${h.unit_no}|${h.room_no}`, h]));
+    existing = placed.flatMap((r) => {
+      const h = byKey.get(`${placement.get(r.__row)?.buildingId}|${r.unitNo}|${r.roomNo}`);
+      return h ? [{ row: r.__row, id: h.id, org_path: h.org_path, n: 1 }] : [];
+    });
+  } else {
+    const keyCol = spec.naturalKey.column as string;
+    const keyOf = (r: Rec) => {
+      const k = String(r[spec.naturalKey.keys[0]]);
+      return spec.naturalKey.blind ? blindIndex(k) : k;
+    };
+    const stored = recs.map(keyOf);
+    const rows = stored.length
+      ? ((await db(spec.table)
+          .whereRaw(`${keyCol} = ANY(?::text[])`, [stored])
+          .select('id', `${keyCol} as k`, db.raw('org_path::text AS org_path'))) as { id: number; k: string; org_path: string }[])
+      : [];
+    const byKey = new Map<string, { id: number; org_path: string; n: number }>();
+    for (const e of rows) byKey.set(e.k, { id: e.id, org_path: e.org_path, n: (byKey.get(e.k)?.n ?? 0) + 1 });
+    existing = recs.flatMap((r, i) => {
+      const e = byKey.get(stored[i]);
+      return e ? [{ row: r.__row, ...e }] : [];
+    });
+  }
   const existingId = new Map<number, number>();
-  recs.forEach((r, i) => {
-    const e = byKey.get(stored[i]);
-    if (!e) return;
-    if (!inScope(actor, e.org_path, 'write'))
-      errors.push({
-        row: r.__row,
-        column: null,
-        message: `第 ${r.__row} 行：该${IMPORT_LABELS[spec.type]}已登记在其他辖区，您无权修改，请联系所在辖区处理`,
-      });
-    else existingId.set(r.__row, e.id);
-  });
+  const label = IMPORT_LABELS[spec.type];
+  for (const e of existing) {
+    const place = placement.get(e.row);
+    if (e.n > 1)
+      errors.push(rowError(e.row, null, `${keyHeaders(spec)}对应多条已登记的${label}，无法确定更新哪一条，请先在${label}页面核对`));
+    else if (!inScope(actor, e.org_path, 'write'))
+      errors.push(rowError(e.row, null, `该${label}已登记在其他辖区，您无权修改，请联系所在辖区处理`));
+    else if ((spec.type === 'building' || spec.type === 'household') && place && place.orgPath !== e.org_path)
+      errors.push(
+        rowError(
+          e.row,
+          spec.type === 'building' ? '网格编码' : '室号',
+          `该${label}已登记在另一个网格，导入不能把它迁到其他网格（其${spec.type === 'building' ? '房屋、住户' : '成员'}随之登记），请在${label}页面办理迁移`,
+        ),
+      );
+    else existingId.set(e.row, e.id);
+  }
+  if (spec.type === 'grid_worker') {
+    // F-1 (the rules of 力量配置): one 网格长 per grid, 专属网格员 in exclusive grids only; rows count against each other.
+    const posts = recs.flatMap((r) => {
+      const place = placement.get(r.__row);
+      return place
+        ? [
+            {
+              key: r.__row,
+              workerId: existingId.get(r.__row) ?? null,
+              name: String(r.name ?? ''),
+              kind: r.kind as string,
+              subKind: r.subKind as string,
+              status: (r.status as string | null) ?? 'active',
+              gridId: place.gridId,
+            },
+          ]
+        : [];
+    });
+    for (const p of await gridPostProblems(db, posts))
+      errors.push(rowError(p.key, p.field === 'gridId' ? '网格编码' : '岗位/身份', p.message));
+  }
   errors.sort((a, b) => a.row - b.row);
   return { recs, errors, placement, existingId };
 }
@@ -210,8 +358,8 @@ function plainColumns(spec: ImportSpec, rec: Rec): Record<string, unknown> {
   for (const c of spec.columns) {
     if (!c.column) continue;
     const v = rec[c.key] ?? null;
-    // An empty yes/no cell keeps the column's default (these columns are NOT NULL).
-    if (v === null && c.kind === 'bool') continue;
+    // An empty yes/no cell (or a keepDefault cell) keeps the column's default (these columns are NOT NULL).
+    if (v === null && (c.kind === 'bool' || c.keepDefault)) continue;
     out[c.column] = v;
   }
   return out;
@@ -292,24 +440,27 @@ export async function importSheet(
             else unchanged++;
           }
         } else {
-          const geom =
-            rec.lon !== null && rec.lat !== null
-              ? trx.raw('ST_SetSRID(ST_MakePoint(?, ?), 4326)', [rec.lon as number, rec.lat as number])
-              : null;
+          const point = hasPointColumns(spec) && hasPoint(rec);
+          const geom = point ? trx.raw('ST_SetSRID(ST_MakePoint(?, ?), 4326)', [rec.lon as number, rec.lat as number]) : null;
+          const placed: Record<string, unknown> = { grid_id: place.gridId, org_path: place.orgPath };
+          if (spec.type === 'house') placed.building_id = place.buildingId;
+          if (spec.type === 'household') placed.house_id = place.houseId;
           if (id === undefined) {
-            inserts.push({ ...plain, grid_id: place.gridId, org_path: place.orgPath, ...(geom ? { geom } : {}) });
+            const secret =
+              spec.type === 'grid_worker' ? { phone_enc: encrypt(rec.phone as string), phone_idx: blindIndex(rec.phone as string) } : {};
+            inserts.push({ ...plain, ...placed, ...secret, ...(geom ? { geom } : {}) });
           } else {
-            const set: Record<string, unknown> = { ...plain, grid_id: place.gridId, org_path: place.orgPath };
+            const set: Record<string, unknown> = { ...plain, ...placed };
             const cols = Object.keys(set);
             const r = await trx.raw(
-              `UPDATE ${spec.table} SET ${cols.map((c) => `${c} = ?`).join(', ')}${geom ? ', geom = ST_SetSRID(ST_MakePoint(?, ?), 4326)' : ''}, updated_at = now()
-               WHERE id = ? AND (ROW(${cols.join(', ')}${geom ? ', ST_AsEWKB(geom)' : ''}) IS DISTINCT FROM ROW(${cols.map((c) => `?::${colType(c)}`).join(', ')}${geom ? ', ST_AsEWKB(ST_SetSRID(ST_MakePoint(?, ?), 4326))' : ''}))`,
+              `UPDATE ${spec.table} SET ${cols.map((c) => `${c} = ?`).join(', ')}${point ? ', geom = ST_SetSRID(ST_MakePoint(?, ?), 4326)' : ''}, updated_at = now()
+               WHERE id = ? AND (ROW(${cols.join(', ')}${point ? ', ST_AsEWKB(geom)' : ''}) IS DISTINCT FROM ROW(${cols.map((c) => `?::${colType(c)}`).join(', ')}${point ? ', ST_AsEWKB(ST_SetSRID(ST_MakePoint(?, ?), 4326))' : ''}))`,
               [
                 ...cols.map((c) => set[c] as Knex.Value),
-                ...(geom ? [rec.lon as number, rec.lat as number] : []),
+                ...(point ? [rec.lon as number, rec.lat as number] : []),
                 id,
                 ...cols.map((c) => set[c] as Knex.Value),
-                ...(geom ? [rec.lon as number, rec.lat as number] : []),
+                ...(point ? [rec.lon as number, rec.lat as number] : []),
               ],
             );
             if ((r.rowCount ?? 0) > 0) updated++;
@@ -329,7 +480,18 @@ export async function importSheet(
         );
       }
       const r = { status: 'committed' as const, total: recs.length, inserted, updated, unchanged, errors: [] };
-      return { logId: await log(trx, actor, input.type, input.fileName, r), ...r };
+      const logId = await log(trx, actor, input.type, input.fileName, r);
+      if (inserted || updated)
+        await appendAudit(trx, {
+          userId: actor.userId,
+          username: actor.username,
+          action: 'import',
+          objectType: spec.table,
+          objectId: logId,
+          orgPath: actor.orgPath,
+          detail: { type: input.type, fileName: input.fileName ?? null, inserted, updated, unchanged },
+        });
+      return { logId, ...r };
     });
   } catch (err) {
     if ((err as { code?: string }).code === '23505')
@@ -342,10 +504,26 @@ export async function importSheet(
 
 /** SQL type for the comparison casts of plain columns. */
 function colType(column: string): string {
-  if (['employees', 'staff_count', 'grid_id'].includes(column)) return 'int';
-  if (['registered_capital'].includes(column)) return 'numeric';
+  if (
+    [
+      'employees',
+      'staff_count',
+      'grid_id',
+      'floors',
+      'underground_floors',
+      'units',
+      'rooms_per_floor',
+      'built_year',
+      'unit_no',
+      'floor',
+      'building_id',
+      'house_id',
+    ].includes(column)
+  )
+    return 'int';
+  if (['registered_capital', 'area'].includes(column)) return 'numeric';
   if (['above_scale', 'co_building'].includes(column)) return 'boolean';
-  if (['established_on', 'installed_on', 'birth_date'].includes(column)) return 'date';
+  if (['established_on', 'installed_on', 'birth_date', 'joined_on'].includes(column)) return 'date';
   if (column === 'org_path') return 'ltree';
   return 'text';
 }
@@ -367,7 +545,8 @@ export async function importTemplate(type: ImportType): Promise<Buffer> {
 
 /**
  * Exports the elements of `type` in scope (or under `orgPath`) with the template's columns, so an
- * exported file can be edited and imported again. ID numbers are masked unless `reveal`.
+ * exported file can be edited and imported again. ID numbers and phones are masked unless `reveal`
+ * (a masked grid-worker phone cannot key a re-import: export with reveal to edit and re-import).
  */
 export async function exportSheet(
   db: Db,
@@ -376,7 +555,9 @@ export async function exportSheet(
   opts: { orgPath?: string; reveal?: boolean; limit?: number } = {},
 ): Promise<{ data: Buffer; rows: number }> {
   const spec = SPECS[type];
-  const cols = spec.columns.filter((c) => c.column).map((c) => `e.${c.column} AS "${c.key}"`);
+  const cols = spec.columns
+    .filter((c) => c.column && c.kind !== 'date')
+    .map((c) => `e.${c.column}${c.kind === 'decimal' ? '::float8' : ''} AS "${c.key}"`);
   const q = db(`${spec.table} as e`)
     .join('org_units as g', 'g.id', 'e.grid_id')
     .select(db.raw(cols.join(', ')), db.raw('g.code AS "gridCode"'))
@@ -384,25 +565,34 @@ export async function exportSheet(
     .limit(opts.limit ?? 200_000);
   scoped(q, actor, 'e.org_path', 'read');
   if (opts.orgPath) q.whereRaw('e.org_path <@ ?::ltree', [opts.orgPath]);
-  if (type === 'resident') {
+  for (const c of spec.columns) if (c.kind === 'date' && c.column) q.select(db.raw(`to_char(e.${c.column}, 'YYYY-MM-DD') AS "${c.key}"`));
+  if (type === 'resident')
     q.leftJoin('households as h', 'h.id', 'e.household_id').select('h.household_no as householdNo', 'e.id_number_enc', 'e.phone_enc');
-    q.select(db.raw(`to_char(e.birth_date, 'YYYY-MM-DD') AS "birthDate"`));
-  } else {
-    q.select(db.raw('ST_X(e.geom) AS lon'), db.raw('ST_Y(e.geom) AS lat'));
-    for (const c of spec.columns) if (c.kind === 'date' && c.column) q.select(db.raw(`to_char(e.${c.column}, 'YYYY-MM-DD') AS "${c.key}"`));
-  }
+  if (type === 'grid_worker') q.select('e.phone_enc');
+  if (type === 'house') q.join('buildings as b', 'b.id', 'e.building_id').select('b.code as buildingCode');
+  if (type === 'household')
+    q.join('houses as hs', 'hs.id', 'e.house_id')
+      .join('buildings as b', 'b.id', 'hs.building_id')
+      .select('b.code as buildingCode', 'hs.unit_no as unitNo', 'hs.room_no as roomNo');
+  if (hasPointColumns(spec)) q.select(db.raw('ST_X(e.geom) AS lon'), db.raw('ST_Y(e.geom) AS lat'));
   const rows = (await q) as Record<string, unknown>[];
   const out = rows.map((r) => {
     const o: Record<string, unknown> = { ...r };
     if (type === 'resident') {
       const id = decrypt(r.id_number_enc as Buffer);
       o.idNumber = opts.reveal ? id : maskIdNumber(id);
-      o.phone = r.phone_enc ? decrypt(r.phone_enc as Buffer) : null;
-      if (!opts.reveal && typeof o.phone === 'string') o.phone = `${o.phone.slice(0, 3)}****${o.phone.slice(-4)}`;
       delete o.id_number_enc;
+    }
+    if (type === 'resident' || type === 'grid_worker') {
+      const phone = r.phone_enc ? decrypt(r.phone_enc as Buffer) : null;
+      o.phone = phone && !opts.reveal ? maskPhone(phone) : phone;
       delete o.phone_enc;
     }
-    for (const c of spec.columns) if (c.kind === 'bool' && typeof o[c.key] === 'boolean') o[c.key] = o[c.key] ? '是' : '否';
+    for (const c of spec.columns) {
+      if (c.kind === 'bool' && typeof o[c.key] === 'boolean') o[c.key] = o[c.key] ? '是' : '否';
+      if (c.codes && typeof o[c.key] === 'string')
+        o[c.key] = Object.entries(c.codes).find(([, code]) => code === o[c.key])?.[0] ?? o[c.key];
+    }
     return o;
   });
   const data = await writeSheet(

@@ -9,13 +9,14 @@
  *   包户 households or whom they 包联, buildings holding one of their 包户 households;
  * - staff accounts (community, street, district …) may tag anything in their write scope.
  * Only manual tags can be set or removed by hand; computed and line tags come from their source.
+ * A 居民户 carries one 走访标签 (its visit category): setting one replaces the others.
  */
 import type { Knex } from 'knex';
 import type { Db } from '../../connection';
 import { type Actor, scoped } from '../../scope';
 import { ElementValidationError } from '../elements/common';
 import { getTag, type TagDefinition } from './definitions';
-import { isTaggable, TARGET_LABELS, TARGET_NAME_SQL, TARGET_TABLES, type TaggableType } from './targets';
+import { elementTypeOfTarget, isTaggable, TARGET_LABELS, TARGET_NAME_SQL, TARGET_TABLES, type TaggableType } from './targets';
 
 export interface TagChangeResult {
   changed: number;
@@ -99,8 +100,14 @@ async function loadManualTag(db: Db, actor: Actor, tagId: number, type: string):
       },
     ]);
   if (!tag.active) throw new ElementValidationError([{ field: 'tagId', message: `标签“${tag.name}”已停用，请先启用` }]);
-  if (!isTaggable(type) || tag.target !== type)
-    throw new ElementValidationError([{ field: 'elementType', message: `标签“${tag.name}”只能用于${TARGET_LABELS[tag.target]}` }]);
+  const on = elementTypeOfTarget(tag.target);
+  if (!isTaggable(type) || on !== type)
+    throw new ElementValidationError([
+      {
+        field: 'elementType',
+        message: `标签“${tag.name}”只能用于${on && on !== tag.target ? `${TARGET_LABELS[on]}（${TARGET_LABELS[tag.target]}标签）` : TARGET_LABELS[tag.target]}`,
+      },
+    ]);
   return { tag, type };
 }
 
@@ -158,6 +165,42 @@ export async function setManualTag(
         })),
       );
     }
+    // A 居民户 has one visit category (G-2 走访标签变更): a new 走访标签 replaces its other manual ones, logged.
+    if (input.on && tag.target === 'visit' && ok.length) {
+      const replaced = (await trx('element_tags as et')
+        .join('tag_definitions as t', 't.id', 'et.tag_id')
+        .where({ 'et.element_type': type, 't.target': 'visit', 't.kind': 'manual' })
+        .whereNot('et.tag_id', tag.id)
+        .whereIn(
+          'et.element_id',
+          ok.map((r) => r.id),
+        )
+        .select('et.tag_id', 't.name', 'et.element_id', trx.raw('et.org_path::text AS org_path'))) as {
+        tag_id: number;
+        name: string;
+        element_id: number;
+        org_path: string;
+      }[];
+      for (const r of replaced)
+        await trx('element_tags').where({ tag_id: r.tag_id, element_type: type, element_id: r.element_id }).delete();
+      if (replaced.length)
+        await trx('tag_log').insert(
+          replaced.map((r) => ({
+            tag_id: r.tag_id,
+            tag_name: r.name,
+            element_type: type,
+            element_id: r.element_id,
+            org_path: r.org_path,
+            update_type: 'manual',
+            action: 'remove',
+            before: true,
+            after: false,
+            operator_id: actor.userId,
+            operator_name: actor.username,
+            note: `改为“${tag.name}”`,
+          })),
+        );
+    }
     return { changed: changed.length, unchanged: ok.length - changed.length, refused };
   });
 }
@@ -166,6 +209,8 @@ export interface ElementTag {
   tagId: number;
   name: string;
   kind: string;
+  /** The tag's object: the element's own type, or `visit` for a 走访标签 on a 居民户. */
+  target: string;
   source: string;
   color: string | null;
   taggedAt: string;
@@ -190,6 +235,7 @@ export async function tagsOfElement(
       't.id as tagId',
       't.name',
       't.kind',
+      't.target',
       'et.source',
       't.color',
       db.raw(`to_char(et.tagged_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') AS "taggedAt"`),

@@ -78,6 +78,22 @@ export const STANDARD_TAGS: readonly StandardTag[] = [
     rule: { all: [{ field: 'residence_type', op: '=', value: '流动人口' }, LIVING] },
   },
   {
+    code: 'STD_SOLITARY_ELDERLY',
+    name: '孤寡老人',
+    category: '人口标签',
+    target: 'resident',
+    description: '年满 60 周岁、独自居住且无配偶（丧偶、未婚、离异）的在册居民',
+    reminderDays: 7,
+    rule: {
+      all: [
+        { field: 'age', op: '>=', value: 60 },
+        { field: 'lives_alone', op: '=', value: true },
+        { field: 'marital_status', op: 'in', value: ['丧偶', '未婚', '离异'] },
+        LIVING,
+      ],
+    },
+  },
+  {
     code: 'STD_DISABLED',
     name: '残疾人',
     category: '人口标签',
@@ -120,7 +136,19 @@ export const STANDARD_TAGS: readonly StandardTag[] = [
   },
 ];
 
-/** Inserts the standard computed tags at the city unit when missing (idempotent by code). */
+/**
+ * Standard manual tags (G-2): the 走访标签 a 居民户 carries for its visit interval (提醒周期 = days
+ * between visits) and common 户标签 grid workers set on the households they cover.
+ */
+export const STANDARD_MANUAL_TAGS: readonly Omit<StandardTag, 'rule'>[] = [
+  { code: 'STD_VISIT_KEY', name: '重点走访户', category: '走访标签', target: 'visit', description: '每月至少走访一次', reminderDays: 30 },
+  { code: 'STD_VISIT_CARE', name: '关爱走访户', category: '走访标签', target: 'visit', description: '每两个月走访一次', reminderDays: 60 },
+  { code: 'STD_VISIT_NORMAL', name: '常规走访户', category: '走访标签', target: 'visit', description: '每季度走访一次', reminderDays: 90 },
+  { code: 'STD_HH_HARDSHIP', name: '困难户', category: '户标签', target: 'household', description: '经济困难、需帮扶的家庭' },
+  { code: 'STD_HH_RENTED', name: '出租户', category: '户标签', target: 'household', description: '房屋出租，居住者为租户' },
+];
+
+/** Inserts the standard computed and manual tags at the city unit when missing (idempotent by code). */
 export async function ensureStandardTags(db: Db): Promise<number> {
   const city = (await db('org_units').where({ type: 'city' }).orderBy('id').select('id', db.raw('path::text AS path')).first()) as
     | { id: number; path: string }
@@ -144,6 +172,32 @@ export async function ensureStandardTags(db: Db): Promise<number> {
     org_path: city.path,
     rule: JSON.stringify(t.rule),
   }));
-  const inserted = await db('tag_definitions').insert(rows).onConflict('code').ignore().returning('id');
+  const manual = STANDARD_MANUAL_TAGS.map((t) => ({
+    code: t.code,
+    name: t.name,
+    description: t.description,
+    definition: t.description,
+    category_id: cats.get(t.category) ?? null,
+    target: t.target,
+    level: 'city',
+    kind: 'manual',
+    tag_type: '基础标签',
+    reminder_days: t.reminderDays ?? null,
+    defining_org_id: city.id,
+    org_path: city.path,
+  }));
+  const inserted = await db('tag_definitions')
+    .insert([...rows, ...manual])
+    .onConflict('code')
+    .ignore()
+    .returning('id');
   return inserted.length;
+}
+
+/** 职能部门 a line tag can belong to (T-5): every active department unit, in catalogue order (reference data, not scoped). */
+export async function listDepartments(db: Db): Promise<{ id: number; name: string }[]> {
+  return (await db('org_units').where({ type: 'department', active: true }).orderBy(['sort', 'id']).select('id', 'name')) as {
+    id: number;
+    name: string;
+  }[];
 }

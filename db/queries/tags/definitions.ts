@@ -117,7 +117,9 @@ function base(db: Db) {
 /** Tags visible to the actor, in catalogue order. */
 export async function listTags(db: Db, actor: Actor, p: TagListParams = {}): Promise<TagDefinition[]> {
   const q = visibleTags(base(db).select(SELECT(db)), actor).orderBy([{ column: 'c.sort' }, { column: 't.org_path' }, { column: 't.id' }]);
-  if (p.target) q.where('t.target', p.target);
+  // Tags usable on 居民户 include its 走访标签 (G-2: they are set on households).
+  if (p.target === 'household') q.whereIn('t.target', ['household', 'visit']);
+  else if (p.target) q.where('t.target', p.target);
   if (p.kind) q.where('t.kind', p.kind);
   if (p.categoryId) q.where('t.category_id', p.categoryId);
   if (p.q) q.whereILike('t.name', `%${p.q.replace(/[%_\\]/g, '\\$&')}%`);
@@ -219,7 +221,7 @@ async function checkInput(db: Db, actor: Actor, input: TagInput): Promise<{ orgP
       try {
         compileRule(input.target, input.rule, '2026-01-01');
       } catch (e) {
-        if (e instanceof RuleError) fields.push({ field: 'rule', message: e.message });
+        if (e instanceof RuleError) fields.push({ field: e.path, message: e.message });
         else throw e;
       }
     }

@@ -52,12 +52,14 @@ export async function feedLineTag(
   const errors: FeedResult['errors'] = [];
   const addKeys: string[] = [];
   const removeKeys: string[] = [];
+  // A table's rows are numbered as the spreadsheet shows them (row 1 is the header).
+  const first = input.source === 'table' ? 2 : 1;
   input.rows.forEach((r, i) => {
     const key = typeof r.key === 'string' ? r.key.trim() : '';
-    if (!key) errors.push({ row: i + 1, message: `第 ${i + 1} 行缺少${nk.label}` });
+    const n = i + first;
+    if (!key) errors.push({ row: n, message: `第 ${n} 行缺少${nk.label}` });
     else if (r.op === 'remove') {
-      if (input.mode === 'overwrite')
-        errors.push({ row: i + 1, message: `第 ${i + 1} 行：覆盖模式下只需列出应带标签的对象，不能填“删除”` });
+      if (input.mode === 'overwrite') errors.push({ row: n, message: `第 ${n} 行：覆盖模式下只需列出应带标签的对象，不能填“删除”` });
       else removeKeys.push(nk.toStored(key));
     } else addKeys.push(nk.toStored(key));
   });

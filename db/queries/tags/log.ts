@@ -6,6 +6,7 @@
 import type { Db } from '../../connection';
 import type { Actor } from '../../scope';
 import { type Page, pageWindow, scopeAndNarrow } from '../elements/common';
+import { isTaggable, TARGET_NAME_SQL, TARGET_TABLES } from './targets';
 
 export type UpdateType = 'manual' | 'auto' | 'line';
 export const UPDATE_TYPE_LABELS: Record<UpdateType, string> = { manual: '手动', auto: '自动计算', line: '条线推送' };
@@ -30,6 +31,8 @@ export interface TagLogRow {
   tagName: string;
   elementType: string;
   elementId: number;
+  /** 要素名称 (T-7) as it is now; null when the element no longer exists. */
+  elementName: string | null;
   orgPath: string;
   updateType: UpdateType;
   action: 'add' | 'remove';
@@ -73,7 +76,23 @@ export async function listTagLog(db: Db, actor: Actor, p: TagLogParams = {}): Pr
     .limit(pageSize)
     .offset(offset)) as TagLogRow[];
   const [{ n }] = (await filtered(db, actor, p).count({ n: '*' })) as { n: number }[];
+  await nameElements(db, rows);
   return { rows, total: Number(n), page, pageSize };
+}
+
+/** Fills `elementName` of a page of log rows: one lookup per element type on the page. */
+async function nameElements(db: Db, rows: TagLogRow[]): Promise<void> {
+  const byType = new Map<string, number[]>();
+  for (const r of rows) byType.set(r.elementType, [...(byType.get(r.elementType) ?? []), r.elementId]);
+  const names = new Map<string, string>();
+  for (const [type, ids] of byType) {
+    if (!isTaggable(type)) continue;
+    const found = (await db(`${TARGET_TABLES[type]} as e`)
+      .whereIn('e.id', [...new Set(ids)])
+      .select('e.id', db.raw(`${TARGET_NAME_SQL[type]} AS name`))) as { id: number; name: string }[];
+    for (const f of found) names.set(`${type}:${f.id}`, f.name);
+  }
+  for (const r of rows) r.elementName = names.get(`${r.elementType}:${r.elementId}`) ?? null;
 }
 
 export interface DailyStat {

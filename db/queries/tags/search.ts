@@ -16,7 +16,7 @@ import type { Db } from '../../connection';
 import type { Actor } from '../../scope';
 import { ElementValidationError, scopeAndNarrow } from '../elements/common';
 import { visibleTags } from './definitions';
-import { isTaggable, TARGET_LABELS, TARGET_NAME_SQL, TARGET_TABLES, type TaggableType } from './targets';
+import { elementTypeOfTarget, isTaggable, TARGET_LABELS, TARGET_NAME_SQL, TARGET_TABLES, type TaggableType } from './targets';
 
 export type TagExpr = { tag: number } | { and: TagExpr[] } | { or: TagExpr[] } | { not: TagExpr };
 
@@ -105,12 +105,11 @@ function compile(ctx: Ctx, e: TagExpr): Node {
     return parts.length === 1 ? parts[0] : combine('UNION', parts);
   }
   // AND: the first positive operand drives; the other positives are semi-joins (EXISTS) and the
-  // negated ones anti-joins (NOT EXISTS) on element_id, which the planner runs as merge or index
-  // probe joins — no hashing of whole operand sets. A negated operand needs no scope of its own:
-  // the driving row is already in scope.
+  // negated ones anti-joins (NOT EXISTS) on element_id. Every positive carries the scope, so each
+  // reads only the scope's rows of its tag (scope index); a negated operand needs no scope of its
+  // own: the driving row is already in scope.
   const pos: Node[] = [];
   const neg: Node[] = [];
-  const unscopedPos: Node[] = [];
   for (const x of e.and) {
     if ('not' in x) {
       const inner = 'tag' in x.not ? operand(ctx, x.not.tag, false) : compile(ctx, x.not);
@@ -119,15 +118,13 @@ function compile(ctx: Ctx, e: TagExpr): Node {
     } else {
       const p = compile(ctx, x);
       if (p.kind === 'empty') return EMPTY;
-      if (p.kind === 'sql') {
-        pos.push(p);
-        unscopedPos.push('tag' in x ? operand(ctx, x.tag, false) : p);
-      }
+      if (p.kind === 'sql') pos.push(p);
     }
   }
   if (pos.length === 0 && neg.length === 0) return ALL;
-  // The first positive drives (scoped); the others are probed by element_id without the path test.
-  const [drive, ...rest] = pos.length ? [pos[0], ...unscopedPos.slice(1)] : [universe(ctx)];
+  // The first positive drives; the others are scoped too, so that a hash join reads only the
+  // scope's rows of each tag (scope index) instead of the tag's rows in the whole city.
+  const [drive, ...rest] = pos.length ? pos : [universe(ctx)];
   const d = drive as { kind: 'sql'; sql: string; bindings: Knex.RawBinding[] };
   const conds: string[] = [];
   const bindings: Knex.RawBinding[] = [...d.bindings];
@@ -177,7 +174,8 @@ async function resolveTargets(db: Db, actor: Actor, expr: TagExpr): Promise<Map<
     id: number;
     target: string;
   }[];
-  const found = new Map(rows.map((r) => [r.id, r.target]));
+  // Tags resolve to the element type they are set on (a 走访标签 to 居民户).
+  const found = new Map(rows.map((r) => [r.id, elementTypeOfTarget(r.target) ?? r.target]));
   const missing = ids.filter((id) => !found.has(id));
   if (missing.length) throw new ElementValidationError([{ field: 'expr', message: '所选标签不存在或不在您的可见范围内，请重新选择' }]);
   return found;
@@ -205,25 +203,35 @@ async function countsFor(db: Db, actor: Actor, expr: TagExpr, targets: Map<numbe
   );
 }
 
-/** Rows of one type's result set, ordered by element id; `limit` null = all (export). */
-async function rowsFor(db: Db, ctx: Ctx, limit: number | null, offset: number): Promise<(TagSearchRow & { __total?: number })[]> {
+/**
+ * Rows of one type's result set, ordered by element id; `limit` null = all (export). The set is
+ * evaluated once and its total comes with every answer, also for a page past the end (then one row
+ * without an element, dropped by stripTotal) — never a second evaluation just to count.
+ */
+async function rowsFor(db: Db, ctx: Ctx, limit: number | null, offset: number): Promise<SearchRow[]> {
   const s = setSql(ctx);
   if (!s) return [];
-  // The window count rides along with the page: one evaluation of the set gives rows and total.
-  const page = `SELECT element_id, count(*) OVER () AS total FROM (${s.sql}) s ORDER BY element_id ${limit === null ? '' : 'LIMIT ? OFFSET ?'}`;
   const sql = `
-    SELECT ? AS "elementType", e.id AS "elementId", ${TARGET_NAME_SQL[ctx.type]} AS name, g.name AS "gridName", p.total::int AS "__total",
+    WITH m AS MATERIALIZED (SELECT element_id FROM (${s.sql}) s),
+         c AS (SELECT count(*)::int AS total FROM m)
+    SELECT ? AS "elementType", e.id AS "elementId", ${TARGET_NAME_SQL[ctx.type]} AS name, g.name AS "gridName", c.total AS "__total",
            e.org_path::text AS "orgPath",
            coalesce((SELECT array_agg(t.name ORDER BY t.id) FROM element_tags et JOIN tag_definitions t ON t.id = et.tag_id
                      WHERE et.element_type = ? AND et.element_id = e.id), '{}') AS tags
-    FROM (${page}) p JOIN ${TARGET_TABLES[ctx.type]} e ON e.id = p.element_id JOIN org_units g ON g.id = e.grid_id
+    FROM c
+    LEFT JOIN LATERAL (SELECT element_id FROM m ORDER BY element_id ${limit === null ? '' : 'LIMIT ? OFFSET ?'}) p ON true
+    LEFT JOIN ${TARGET_TABLES[ctx.type]} e ON e.id = p.element_id
+    LEFT JOIN org_units g ON g.id = e.grid_id
     ORDER BY e.id`;
-  const bindings: Knex.RawBinding[] = [ctx.type, ctx.type, ...s.bindings, ...(limit === null ? [] : [limit, offset])];
-  return (await db.raw(sql, bindings)).rows as (TagSearchRow & { __total?: number })[];
+  const bindings: Knex.RawBinding[] = [...s.bindings, ctx.type, ctx.type, ...(limit === null ? [] : [limit, offset])];
+  return (await db.raw(sql, bindings)).rows as SearchRow[];
 }
 
-function stripTotal(rows: (TagSearchRow & { __total?: number })[]): TagSearchRow[] {
-  return rows.map(({ __total, ...r }) => r);
+type SearchRow = TagSearchRow & { __total: number };
+
+/** The page's rows without the total (and without the element-less row of a page past the end). */
+function stripTotal(rows: SearchRow[]): TagSearchRow[] {
+  return rows.filter((r) => r.elementId !== null).map(({ __total, ...r }) => r);
 }
 
 /** Combined tag search: counts per type and one page of the chosen type. */
@@ -242,10 +250,7 @@ export async function searchByTags(db: Db, actor: Actor, p: TagSearchParams): Pr
       pageOf(known),
       countsFor(db, actor, p.expr, new Map([...targets].filter(([, t]) => t !== known)), p.orgPath),
     ]);
-    const total =
-      rows.length > 0
-        ? Number(rows[0].__total)
-        : ((await countsFor(db, actor, p.expr, new Map([...targets].filter(([, t]) => t === known)), p.orgPath))[0]?.count ?? 0);
+    const total = Number(rows[0]?.__total ?? 0);
     const counts = types.map((t) =>
       t === known
         ? { elementType: t, label: TARGET_LABELS[t], count: total }

@@ -251,6 +251,70 @@ describe('T-3 manual tags', () => {
   });
 });
 
+describe('G-2 走访标签 on 居民户', () => {
+  it('G-2 a 走访标签 goes on a household (not on a resident), is found by tag search with a 户标签, and its history names the household', async () => {
+    const community = await org('community', 0);
+    const staff = actorAt(community, 8, 'visit_staff');
+    const visit = await createTag(t.db, staff, {
+      code: 'C1_VISIT_MONTHLY',
+      name: '每月走访',
+      target: 'visit',
+      kind: 'manual',
+      definingOrgId: community.id,
+      reminderDays: 30,
+    });
+    const hh = (await t.db('households').whereRaw('org_path <@ ?::ltree', [community.path]).orderBy('id').first('id', 'household_no')) as {
+      id: number;
+      household_no: string;
+    };
+    const r = await setManualTag(t.db, staff, {
+      tagId: visit,
+      elementType: 'household',
+      elementIds: [hh.id],
+      on: true,
+      note: '独居老人户',
+    });
+    expect(r).toMatchObject({ changed: 1, refused: [] });
+    await expect(setManualTag(t.db, staff, { tagId: visit, elementType: 'resident', elementIds: [1], on: true })).rejects.toThrow(
+      /只能用于居民户（走访标签）/,
+    );
+    const el = await tagsOfElement(t.db, staff, 'household', hh.id);
+    expect(el?.tags.find((x) => x.tagId === visit)).toMatchObject({ name: '每月走访', target: 'visit', kind: 'manual' });
+    // Combined with a 户标签 (C1_KEY) in one search: the household is the only match of 走访 且 重点关注户.
+    const key = await tagId('C1_KEY');
+    await setManualTag(t.db, staff, { tagId: key, elementType: 'household', elementIds: [hh.id], on: true });
+    const found = await searchByTags(t.db, staff, { expr: { and: [{ tag: visit }, { tag: key }] } });
+    expect(found.counts).toEqual([expect.objectContaining({ elementType: 'household', count: 1 })]);
+    expect(found.rows.map((x) => x.elementId)).toEqual([hh.id]);
+    // History of the household's tags: both changes, newest first, with the household's name.
+    await setManualTag(t.db, staff, { tagId: visit, elementType: 'household', elementIds: [hh.id], on: false });
+    const log = await listTagLog(t.db, staff, { elementType: 'household', elementId: hh.id });
+    const visits = log.rows.filter((x) => x.tagId === visit);
+    expect(visits.map((x) => [x.action, x.before, x.after, x.operatorName])).toEqual([
+      ['remove', true, false, 'visit_staff'],
+      ['add', false, true, 'visit_staff'],
+    ]);
+    expect(visits[1].note).toBe('独居老人户');
+    expect(visits[0].elementName).toContain(hh.household_no);
+    // One visit category per household: 关爱走访户 replaces 每月走访, both changes logged.
+    await setManualTag(t.db, staff, { tagId: visit, elementType: 'household', elementIds: [hh.id], on: true });
+    const care = await tagId('STD_VISIT_CARE');
+    await setManualTag(t.db, staff, { tagId: care, elementType: 'household', elementIds: [hh.id], on: true });
+    const now = (await tagsOfElement(t.db, staff, 'household', hh.id))?.tags.filter((x) => x.target === 'visit').map((x) => x.name);
+    expect(now).toEqual(['关爱走访户']);
+    const swap = (await listTagLog(t.db, staff, { elementType: 'household', elementId: hh.id })).rows.slice(0, 2);
+    expect(swap.map((x) => [x.tagName, x.action])).toEqual(
+      expect.arrayContaining([
+        ['关爱走访户', 'add'],
+        ['每月走访', 'remove'],
+      ]),
+    );
+    // The tags offered for 居民户 (list tag filters, pickers) include its 走访标签; those of residents do not.
+    expect((await listTags(t.db, staff, { target: 'household' })).map((x) => x.id)).toContain(visit);
+    expect((await listTags(t.db, staff, { target: 'resident' })).map((x) => x.id)).not.toContain(visit);
+  });
+});
+
 describe('T-5 line tags', () => {
   it('T-5 overwrite replaces the set; incremental adds and removes row by row', async () => {
     const city = await org('city');
@@ -366,6 +430,10 @@ describe('T-6 search', () => {
     expect(p1.rows.map((r) => r.elementId)).toEqual(truth.slice(0, 5));
     const p2 = await searchByTags(t.db, actor, { expr, pageSize: 5, page: 2 });
     expect(p2.rows.map((r) => r.elementId)).toEqual(truth.slice(5, 10));
+    // A page past the end has no rows but still the set's total.
+    const past = await searchByTags(t.db, actor, { expr, pageSize: 5, page: Math.ceil(truth.length / 5) + 2 });
+    expect(past.rows).toEqual([]);
+    expect(past.total).toBe(truth.length);
     expect(p1.rows[0].tags).toContain('老年人');
     // OR of a resident tag and an enterprise tag spans two element types.
     const both = await searchByTags(t.db, actorAt(await org('city')), {

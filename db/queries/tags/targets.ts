@@ -1,8 +1,8 @@
 /**
  * The element types a tag can target (标签对象, T-1) and how each maps onto its table: display
  * name, natural key for department feeds (T-5) and imports, and the table's alias in tag SQL.
- * `visit` is a valid target in definitions; visits live in the work-mechanism tables, so no
- * element rows are tagged through this module yet.
+ * `visit` (走访标签, G-2) marks a 居民户 with its visit category (the reminder cycle is the visit
+ * interval): its element rows are households, see `elementTypeOfTarget`.
  */
 import { blindIndex } from '../../sensitive';
 
@@ -74,4 +74,10 @@ export const TARGET_NATURAL_KEY: Record<TaggableType, { column: string; label: s
 
 export function isTaggable(t: string): t is TaggableType {
   return (TAGGABLE_TYPES as readonly string[]).includes(t);
+}
+
+/** The element type a tag of this target is set on: its own type; 走访标签 (visit) on 居民户. */
+export function elementTypeOfTarget(target: string): TaggableType | undefined {
+  if (target === 'visit') return 'household';
+  return isTaggable(target) ? target : undefined;
 }

@@ -3,18 +3,24 @@ import {
   ApartmentOutlined,
   BankOutlined,
   CarryOutOutlined,
+  ClusterOutlined,
+  ContainerOutlined,
   DownOutlined,
+  FlagOutlined,
   GlobalOutlined,
   HomeOutlined,
+  IdcardOutlined,
   ImportOutlined,
   KeyOutlined,
   LogoutOutlined,
   MailOutlined,
   NodeIndexOutlined,
+  ShopOutlined,
   SoundOutlined,
   TagOutlined,
   TagsOutlined,
   TeamOutlined,
+  ToolOutlined,
   UserOutlined,
 } from '@ant-design/icons';
 import { Avatar, Dropdown, Layout, Menu, type MenuProps, Result, Space, Typography } from 'antd';
@@ -29,11 +35,23 @@ export default function BasicLayout({ children, withOrgTree }: { children: React
   const { me, access, logout } = useSession();
   const { pathname } = useLocation();
   const section = `/${pathname.split('/')[1] ?? ''}`;
+  // Element types share /elements: the menu entry is the type's.
+  const menuKey = pathname.startsWith('/tags/search')
+    ? '/tags/search'
+    : section === '/elements'
+      ? `/elements/${pathname.split('/')[2] ?? ''}`
+      : section;
 
   const items: MenuProps['items'] = [
     { key: '/residents', icon: <UserOutlined />, label: '实有人口' },
     { key: '/households', icon: <TeamOutlined />, label: '居民户' },
     { key: '/buildings', icon: <BankOutlined />, label: '楼栋房屋' },
+    { key: '/elements/house', icon: <HomeOutlined />, label: '房屋' },
+    { key: '/elements/merchant', icon: <ShopOutlined />, label: '商户' },
+    { key: '/elements/enterprise', icon: <ContainerOutlined />, label: '企业' },
+    { key: '/elements/institution', icon: <FlagOutlined />, label: '驻区单位' },
+    { key: '/elements/facility', icon: <ToolOutlined />, label: '公共设施' },
+    { key: '/elements/grid_worker', icon: <IdcardOutlined />, label: '网格员' },
   ].filter(() => access.canViewElements);
   if (access.canViewTasks) items.push({ key: '/inbox', icon: <CarryOutOutlined />, label: '我的待办' });
   if (access.canViewIssues) items.push({ key: '/issues', icon: <SoundOutlined />, label: '问题处置' });
@@ -43,6 +61,7 @@ export default function BasicLayout({ children, withOrgTree }: { children: React
   }
   if (access.canViewCoverage) items.push({ key: '/coverage', icon: <ApartmentOutlined />, label: '包户包联' });
   if (access.canViewMap) items.push({ key: '/map', icon: <GlobalOutlined />, label: '网格地图' });
+  if (access.canViewMap && access.canViewElements) items.push({ key: '/grids', icon: <ClusterOutlined />, label: '网格管理' });
   if (access.canImport) items.push({ key: '/imports', icon: <ImportOutlined />, label: '批量导入导出' });
   if (access.canViewConsole) items.push({ key: '/console/', icon: <NodeIndexOutlined />, label: '流程监控' });
   if (access.canReadMail) items.push({ key: '/mail', icon: <MailOutlined />, label: '邮件查看' });
@@ -86,7 +105,7 @@ export default function BasicLayout({ children, withOrgTree }: { children: React
         <Layout.Sider width={168} className="shell-sider" breakpoint="lg" collapsedWidth={56}>
           <Menu
             mode="inline"
-            selectedKeys={[pathname.startsWith('/tags/search') ? '/tags/search' : section]}
+            selectedKeys={[menuKey]}
             items={items}
             onClick={({ key }) => (key.startsWith('/console') ? window.location.assign(key) : navigate(key))}
           />

@@ -29,7 +29,11 @@ export function sortParam(field: string | undefined, order: 'ascend' | 'descend'
   return order === 'descend' ? `-${field}` : field;
 }
 
-export function usePagedList<T>(fetchPage: (p: ListParams & Query) => Promise<Page<T>>) {
+/**
+ * `filters`: the page's own filters (status, tags …), sent with every request; a change starts
+ * again at page 1. Compared by value, so callers may pass a fresh object each render.
+ */
+export function usePagedList<T>(fetchPage: (p: ListParams & Query) => Promise<Page<T>>, filters: Query = {}) {
   const { selected } = useOrgFilter();
   const [q, setQ] = useState('');
   const [page, setPage] = useState(1);
@@ -39,23 +43,24 @@ export function usePagedList<T>(fetchPage: (p: ListParams & Query) => Promise<Pa
   const [loading, setLoading] = useState(false);
   const seq = useRef(0);
   const orgId = selected?.id;
+  const filterKey = JSON.stringify(filters);
 
-  // A new org or search starts again at page 1.
+  // A new org, search or filter starts again at page 1.
   // biome-ignore lint/correctness/useExhaustiveDependencies: reset on filter change only
-  useEffect(() => setPage(1), [orgId, q]);
+  useEffect(() => setPage(1), [orgId, q, filterKey]);
 
   const load = useCallback(async () => {
     const mine = ++seq.current;
     setLoading(true);
     try {
-      const r = await fetchPage({ q: q || undefined, orgId, page, pageSize, sort });
+      const r = await fetchPage({ ...(JSON.parse(filterKey) as Query), q: q || undefined, orgId, page, pageSize, sort });
       if (mine === seq.current) setData(r);
     } catch {
       if (mine === seq.current) setData((d) => d ?? { items: [], total: 0, page, pageSize });
     } finally {
       if (mine === seq.current) setLoading(false);
     }
-  }, [fetchPage, q, orgId, page, pageSize, sort]);
+  }, [fetchPage, filterKey, q, orgId, page, pageSize, sort]);
 
   useEffect(() => {
     void load();

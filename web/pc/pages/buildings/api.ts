@@ -25,6 +25,8 @@ export interface FloorPlanHousehold {
   id: number | string;
   headName: string;
   memberCount: number;
+  /** Tags of the household and of its residents. */
+  tagIds: number[];
 }
 
 export interface FloorPlanRoom {
@@ -32,6 +34,18 @@ export interface FloorPlanRoom {
   room: string;
   status: string | null;
   households: FloorPlanHousehold[];
+  /** Tags carried by a household of the room or by any of its residents. */
+  tagIds: number[];
+}
+
+/** A household / resident tag that applies to the building, with the rooms carrying it. */
+export interface FloorPlanTag {
+  id: number;
+  name: string;
+  target: 'household' | 'resident';
+  kind: string;
+  color: string | null;
+  rooms: number;
 }
 
 export interface FloorPlanFloor {
@@ -48,9 +62,11 @@ export interface FloorPlanUnit {
 export interface FloorPlan {
   building: BuildingDetail;
   units: FloorPlanUnit[];
+  tags: FloorPlanTag[];
 }
 
-export const fetchBuildings = (p: ListParams & Query) => http.get<Page<BuildingListItem>>('/buildings', p);
+export const fetchBuildings = (p: ListParams & Query & { tagIds?: string; tagMode?: 'all' | 'any' }) =>
+  http.get<Page<BuildingListItem>>('/buildings', p);
 export const fetchBuilding = (id: string) => http.get<BuildingDetail>(`/buildings/${encodeURIComponent(id)}`);
 /**
  * The 楼盘表 as the API sends it. The query layer names cells `houses` with `id`/`roomNo` and
@@ -63,10 +79,12 @@ interface WireRoom {
   room?: string;
   roomNo?: string;
   status?: string | null;
-  households?: { id: number | string; headName?: string | null; memberCount?: number }[];
+  households?: { id: number | string; headName?: string | null; memberCount?: number; tagIds?: number[] }[];
+  tagIds?: number[];
 }
 interface WirePlan {
   building: BuildingDetail;
+  tags?: FloorPlanTag[];
   units: {
     unit?: number | string;
     unitNo?: number | string;
@@ -77,6 +95,7 @@ interface WirePlan {
 export function normalizeFloorPlan(w: WirePlan): FloorPlan {
   return {
     building: w.building,
+    tags: w.tags ?? [],
     units: (w.units ?? []).map((u) => ({
       unit: u.unit ?? u.unitNo ?? '',
       floors: (u.floors ?? []).map((f) => ({
@@ -89,7 +108,9 @@ export function normalizeFloorPlan(w: WirePlan): FloorPlan {
             id: h.id,
             headName: h.headName ?? '（未登记户主）',
             memberCount: h.memberCount ?? 0,
+            tagIds: h.tagIds ?? [],
           })),
+          tagIds: r.tagIds ?? [],
         })),
       })),
     })),

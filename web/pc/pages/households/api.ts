@@ -1,6 +1,7 @@
 /** 居民户 API (G-2): a household on a house, with its members. */
 import { http, type Query } from '../../../shared/http';
 import type { ListParams, Page } from '../../list/usePagedList';
+import type { ElementTag } from '../elements/api';
 import type { BuildingRef, GridRef, HouseRef, ResidentListItem } from '../residents/api';
 
 export { houseLabel } from '../residents/api';
@@ -12,7 +13,7 @@ export interface HouseholdListItem {
   memberCount?: number;
   address?: string;
   type?: string;
-  tags?: unknown[];
+  tags?: ElementTag[];
   gridName?: string;
   grid?: GridRef;
   residenceKind?: string | null;

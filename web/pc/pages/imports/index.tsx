@@ -1,17 +1,23 @@
 /** 批量导入导出 (G-7): template download, xlsx upload (all rows or none, per-row errors), export, import log. */
 import { DownloadOutlined, UploadOutlined } from '@ant-design/icons';
-import { Alert, Badge, Button, Card, message, Segmented, Space, Table, Typography, Upload } from 'antd';
+import { Alert, Badge, Button, Card, Checkbox, message, Segmented, Space, Table, Typography, Upload } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { ApiRequestError, type FieldError, request } from '../../../shared/http';
 import { useOrgFilter } from '../../layout/org-filter';
+import { useSession } from '../../session';
 import { downloadGet } from '../tags/api';
 
+/** The element types of db/queries/imports/specs.ts, in registration order (楼栋 before 房屋 before 居民户 before 居民). */
 const TYPES = [
-  { value: 'resident', label: '居民' },
-  { value: 'enterprise', label: '企业' },
-  { value: 'merchant', label: '商户' },
-  { value: 'institution', label: '驻区单位' },
-  { value: 'facility', label: '公共设施' },
+  { value: 'building', label: '楼栋', key: '楼栋编码' },
+  { value: 'house', label: '房屋', key: '楼栋编码 + 单元 + 室号' },
+  { value: 'household', label: '居民户', key: '户编号' },
+  { value: 'resident', label: '居民', key: '身份证号' },
+  { value: 'enterprise', label: '企业', key: '统一社会信用代码' },
+  { value: 'merchant', label: '商户', key: '营业执照号' },
+  { value: 'institution', label: '驻区单位', key: '统一社会信用代码' },
+  { value: 'facility', label: '公共设施', key: '设施编码' },
+  { value: 'grid_worker', label: '网格员', key: '手机号' },
 ];
 const label = (t: string) => TYPES.find((x) => x.value === t)?.label ?? t;
 
@@ -42,7 +48,10 @@ function toBase64(file: File): Promise<string> {
 
 export default function ImportsPage() {
   const { selected } = useOrgFilter();
+  const { access } = useSession();
   const [type, setType] = useState('resident');
+  const [reveal, setReveal] = useState(false);
+  const sensitive = type === 'resident' || type === 'grid_worker';
   const [busy, setBusy] = useState(false);
   const [ok, setOk] = useState<ImportResult | null>(null);
   const [rejected, setRejected] = useState<{ message: string; fields: FieldError[] } | null>(null);
@@ -88,10 +97,13 @@ export default function ImportsPage() {
               setOk(null);
               setRejected(null);
             }}
-            options={TYPES}
+            options={TYPES.map(({ value, label }) => ({ value, label }))}
+            data-testid="import-type"
           />
           <Typography.Text type="secondary">
-            先下载模板按表头填写；导入时逐行校验，任何一行有错都不会导入，请按提示修改后重新上传。同一文件重复导入不会重复登记（按身份证号、统一社会信用代码、设施编码识别）。
+            先下载模板按表头填写；导入时逐行校验，任何一行有错都不会导入，请按提示修改后重新上传。同一文件重复导入不会重复登记（
+            {label(type)}按“
+            {TYPES.find((x) => x.value === type)?.key}”识别）。
           </Typography.Text>
           <Space wrap>
             <Button
@@ -107,14 +119,20 @@ export default function ImportsPage() {
             </Upload>
             <Button
               icon={<DownloadOutlined />}
-              onClick={() =>
-                downloadGet(`/exports/${type}${selected ? `?orgId=${selected.id}` : ''}`, `${label(type)}导出.xlsx`).catch((e) =>
-                  message.error(e.message),
-                )
-              }
+              onClick={() => {
+                const q = new URLSearchParams();
+                if (selected) q.set('orgId', String(selected.id));
+                if (sensitive && reveal) q.set('reveal', '1');
+                downloadGet(`/exports/${type}${q.size ? `?${q}` : ''}`, `${label(type)}导出.xlsx`).catch((e) => message.error(e.message));
+              }}
             >
               导出{selected ? `（${selected.name}）` : ''}
             </Button>
+            {sensitive && access.canUnmask ? (
+              <Checkbox checked={reveal} onChange={(e) => setReveal(e.target.checked)}>
+                导出完整{type === 'resident' ? '身份证号和手机号' : '手机号'}（留痕；修改后重新导入时需要）
+              </Checkbox>
+            ) : null}
           </Space>
         </Space>
       </Card>

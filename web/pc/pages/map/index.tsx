@@ -1,8 +1,8 @@
 /**
  * 网格地图 (D-1, D-2, I-3): districts, streets, communities and grids with labels on an optional
- * WMS/WMTS base map (EPSG:4326; without one the polygons sit on a plain background), switchable
- * building and facility layers, and grid editing: pick a community and a grid, modify or redraw
- * its boundary, check and save. A refused save shows the offending areas (overlap, gap, outside)
+ * WMS/WMTS base map (EPSG:4326; without one the polygons sit on a plain background) — the grids of
+ * the view once zoomed in — switchable building and facility layers, and grid editing: pick a
+ * community and a grid, modify or redraw its boundary, split or merge, check and save. A refused save shows the offending areas (overlap, gap, outside)
  * in red on the map and the server's Chinese reason above it.
  */
 import { Alert, Button, Checkbox, message, Select, Space, Table, Tag, Typography } from 'antd';
@@ -23,6 +23,7 @@ import View from 'ol/View';
 import 'ol/ol.css';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { ApiRequestError, http, request } from '../../../shared/http';
+import { useSession } from '../../session';
 
 interface FC {
   type: 'FeatureCollection';
@@ -81,9 +82,14 @@ function polygonStyle(level: string, minZoomForLabel: number) {
   };
 }
 
+/** Zoom (log2 of degrees per 256 px) from which the map shows every grid in view without a community picked. */
+const GRID_VIEW_ZOOM = 11;
+
 const selectedStyle = new Style({ stroke: new Stroke({ color: '#2563eb', width: 3 }), fill: new Fill({ color: 'rgba(37,99,235,0.18)' }) });
 
 export default function MapPage() {
+  const { me } = useSession();
+  const canDivide = (me?.permissions ?? []).includes('org.manage');
   const target = useRef<HTMLDivElement>(null);
   const mapRef = useRef<OlMap | null>(null);
   const sources = useMemo(
@@ -103,7 +109,8 @@ export default function MapPage() {
   const [communities, setCommunities] = useState<{ value: number; label: string }[]>([]);
   const [communityId, setCommunityId] = useState<number | undefined>();
   const [gridId, setGridId] = useState<number | undefined>();
-  const [mode, setMode] = useState<'view' | 'modify' | 'draw'>('view');
+  const [mode, setMode] = useState<'view' | 'modify' | 'draw' | 'split'>('view');
+  const [mergeWith, setMergeWith] = useState<number[]>([]);
   const [changed, setChanged] = useState<Set<number>>(new Set());
   const [showBuildings, setShowBuildings] = useState(false);
   const [showFacilities, setShowFacilities] = useState(false);
@@ -120,7 +127,10 @@ export default function MapPage() {
       new VectorLayer({ source: sources.district, style: polygonStyle('district', 0) }),
       new VectorLayer({ source: sources.street, style: polygonStyle('street', 9.5), minZoom: 0 }),
       new VectorLayer({ source: sources.community, style: polygonStyle('community', 11) }),
-      new VectorLayer({ source: sources.grid, style: (f, r) => (f.get('selected') ? selectedStyle : polygonStyle('grid', 12.5)(f, r)) }),
+      new VectorLayer({
+        source: sources.grid,
+        style: (f, r) => (f.get('selected') ? selectedStyle : polygonStyle('grid', GRID_VIEW_ZOOM)(f, r)),
+      }),
       new VectorLayer({
         source: sources.problems,
         style: (f) =>
@@ -179,13 +189,30 @@ export default function MapPage() {
       }),
     )
       .then(() => {
-        // Whole city first — unless the user already picked a community while the layers loaded.
-        const extent = sources.district.getExtent();
+        // The user's whole area first (the city, or the street / community of a lower-level user, whose
+        // scope holds no district polygon) — unless a community was picked while the layers loaded.
+        const top = [sources.district, sources.street, sources.community].find((src) => src.getFeatures().length > 0);
+        const extent = top?.getExtent();
         if (!pickedRef.current && extent && Number.isFinite(extent[0])) map.getView().fit(extent as Extent, { padding: [20, 20, 20, 20] });
       })
       .catch(() => undefined);
 
     map.on('moveend', () => {
+      // Grids of the whole view once zoomed in (labels at street level), until a community is picked for editing.
+      if (!pickedRef.current) {
+        const resolution = map.getView().getResolution() ?? 1;
+        if (Math.log2(360 / 256 / resolution) >= GRID_VIEW_ZOOM) {
+          const e = map.getView().calculateExtent(map.getSize());
+          http
+            .get<FC>('/map/layers/grid', { bbox: e.map((v) => v.toFixed(6)).join(',') })
+            .then((fc) => {
+              if (pickedRef.current) return;
+              sources.grid.clear();
+              sources.grid.addFeatures(fmt.readFeatures(fc) as Feature<Geometry>[]);
+            })
+            .catch(() => undefined);
+        } else sources.grid.clear();
+      }
       for (const kind of ['building', 'facility'] as const) {
         const layer = pointLayers.current[kind];
         if (!layer?.getVisible()) continue;
@@ -261,6 +288,54 @@ export default function MapPage() {
     mapRef.current?.addInteraction(d);
     interaction.current = d;
     setMode('draw');
+  };
+
+  const movedText = (m: Record<string, number>) =>
+    `要素重新归属：楼栋 ${m.buildings ?? 0}、居民户 ${m.households ?? 0}、居民 ${m.residents ?? 0}、商户 ${m.merchants ?? 0}`;
+
+  /** 拆分 (D-2): a line drawn across the selected grid cuts it; the parts after the first become new grids. */
+  const startSplit = () => {
+    stopEditing();
+    if (!gridFeature(gridId)) return;
+    const d = new Draw({ type: 'LineString' });
+    d.on('drawend', async (e) => {
+      stopEditing();
+      const line = fmt.writeGeometryObject(e.feature.getGeometry() as Geometry);
+      try {
+        const r = await request<{ gridIds: number[]; summary: { moved: Record<string, number> } }>('POST', `/grids/${gridId}/split`, {
+          body: { line },
+          quiet: true,
+        });
+        sources.problems.clear();
+        setProblem(null);
+        message.success(`已拆分为 ${r.gridIds.length} 个网格；${movedText(r.summary.moved)}`);
+        if (communityId) await loadGrids(communityId);
+      } catch (err) {
+        if (err instanceof ApiRequestError) setProblem({ message: err.message, kinds: [] });
+      }
+    });
+    mapRef.current?.addInteraction(d);
+    interaction.current = d;
+    setMode('split');
+  };
+
+  /** 合并 (D-2): the selected grid absorbs the chosen neighbours of the same community. */
+  const merge = async () => {
+    if (!gridId || !mergeWith.length) return;
+    try {
+      const r = await request<{ gridIds: number[]; summary: { moved: Record<string, number> } }>('POST', '/grids/merge', {
+        body: { gridIds: [gridId, ...mergeWith] },
+        quiet: true,
+      });
+      setMergeWith([]);
+      sources.problems.clear();
+      setProblem(null);
+      message.success(`已合并为 1 个网格；${movedText(r.summary.moved)}`);
+      if (communityId) await loadGrids(communityId);
+      selectGrid(r.gridIds[0]);
+    } catch (err) {
+      if (err instanceof ApiRequestError) setProblem({ message: err.message, kinds: [] });
+    }
   };
 
   const showProblems = (fc: FC, msg: string) => {
@@ -353,11 +428,14 @@ export default function MapPage() {
           onChange={async (v) => {
             setCommunityId(v);
             selectGrid(undefined);
+            setMergeWith([]);
             setChanged(new Set());
             await loadGrids(v);
           }}
         />
         <Select
+          showSearch
+          optionFilterProp="label"
           placeholder="选择网格"
           style={{ width: 220 }}
           options={gridOptions}
@@ -366,22 +444,45 @@ export default function MapPage() {
           disabled={!communityId}
           data-testid="map-grid"
         />
-        <Button onClick={startModify} disabled={!gridId || mode === 'modify'}>
-          编辑边界
-        </Button>
-        <Button onClick={startDraw} disabled={!gridId || mode === 'draw'}>
-          重新绘制
-        </Button>
-        <Button onClick={check} disabled={!changed.size}>
-          校验
-        </Button>
-        <Button type="primary" onClick={save} disabled={!changed.size} loading={saving}>
-          保存
-        </Button>
-        <Button onClick={cancel} disabled={!changed.size && mode === 'view'}>
-          取消
-        </Button>
+        {/* Editing is for those who divide grids (org.manage); others view the map and the statistics. */}
+        {canDivide ? (
+          <>
+            <Button onClick={startModify} disabled={!gridId || mode === 'modify'}>
+              编辑边界
+            </Button>
+            <Button onClick={startDraw} disabled={!gridId || mode === 'draw'}>
+              重新绘制
+            </Button>
+            <Button onClick={check} disabled={!changed.size}>
+              校验
+            </Button>
+            <Button type="primary" onClick={save} disabled={!changed.size} loading={saving}>
+              保存
+            </Button>
+            <Button onClick={cancel} disabled={!changed.size && mode === 'view'}>
+              取消
+            </Button>
+            <Button onClick={startSplit} disabled={!gridId || mode === 'split' || changed.size > 0}>
+              拆分网格
+            </Button>
+            <Select
+              mode="multiple"
+              optionFilterProp="label"
+              placeholder="选择要并入的相邻网格"
+              style={{ minWidth: 200 }}
+              value={mergeWith}
+              onChange={setMergeWith}
+              disabled={!gridId || changed.size > 0}
+              options={gridOptions.filter((o) => o.value !== gridId)}
+              data-testid="map-merge"
+            />
+            <Button onClick={merge} disabled={!gridId || !mergeWith.length || changed.size > 0}>
+              合并网格
+            </Button>
+          </>
+        ) : null}
         {mode === 'draw' ? <Tag color="blue">在地图上依次点击绘制网格范围，双击结束</Tag> : null}
+        {mode === 'split' ? <Tag color="blue">画一条完整穿过所选网格的分割线（两端在网格外），双击结束</Tag> : null}
       </Space>
       {problem ? (
         <Alert
@@ -397,7 +498,21 @@ export default function MapPage() {
           style={{ marginBottom: 12 }}
         />
       ) : null}
-      {baseMapNote ? <Typography.Text type="secondary">{baseMapNote}</Typography.Text> : null}
+      <Space size={16} wrap data-testid="map-legend">
+        <Space size={4}>
+          <span
+            style={{ display: 'inline-block', width: 14, height: 10, background: 'rgba(143,179,232,0.5)', border: '1px solid #8fb3e8' }}
+          />
+          <Typography.Text type="secondary">基础网格</Typography.Text>
+        </Space>
+        <Space size={4}>
+          <span
+            style={{ display: 'inline-block', width: 14, height: 10, background: 'rgba(16,185,129,0.45)', border: '1px solid #8fb3e8' }}
+          />
+          <Typography.Text type="secondary">专属网格</Typography.Text>
+        </Space>
+        {baseMapNote ? <Typography.Text type="secondary">{baseMapNote}</Typography.Text> : null}
+      </Space>
       <div
         ref={target}
         data-testid="grid-map"

@@ -1,6 +1,8 @@
 /** 实有人口 API (G-3). ID numbers and phones arrive masked; `unmask` is audited server-side. */
 import { http, type Query } from '../../../shared/http';
 import type { ListParams, Page } from '../../list/usePagedList';
+import type { ElementTag } from '../elements/api';
+import type { VersionEntry } from './detail/components/VersionHistory';
 
 export interface GridRef {
   id: number | string;
@@ -22,6 +24,8 @@ export interface ResidentListItem {
   registrationStatus?: string;
   dynamicStatus?: string;
   householdId?: number | string;
+  /** The resident's tags (list rows). */
+  tags?: ElementTag[];
   gridName?: string;
   grid?: GridRef;
   address?: string;
@@ -58,27 +62,17 @@ export interface BuildingRef {
   type?: string;
 }
 
-export interface ResidentDetail extends ResidentListItem {
+/** The detail's tags live in the 标签 card (GET /elements/resident/:id/tags), not here. */
+export interface ResidentDetail extends Omit<ResidentListItem, 'tags'> {
   household?: HouseholdRef | null;
   house?: HouseRef | null;
   building?: BuildingRef | null;
   grid?: GridRef;
-  tags?: unknown[];
   version?: number;
   updatedAt?: string;
   /** City → … → grid, for the breadcrumb. */
   orgChain?: { id: number | string; name: string; type: string; path: string }[];
   [key: string]: unknown;
-}
-
-export interface ResidentVersion {
-  version: number;
-  changedAt: string;
-  changedBy: string | number | { id?: number | string; displayName?: string; username?: string } | null;
-  changedByName?: string | null;
-  reason?: string | null;
-  before: Record<string, unknown> | null;
-  after: Record<string, unknown> | null;
 }
 
 /** "3单元 502室" from whatever parts the house has. */
@@ -92,6 +86,6 @@ export function houseLabel(h: HouseRef | null | undefined): string {
 
 export const fetchResidents = (p: ListParams & Query) => http.get<Page<ResidentListItem>>('/residents', p);
 export const fetchResident = (id: string) => http.get<ResidentDetail>(`/residents/${encodeURIComponent(id)}`);
-export const fetchResidentVersions = (id: string) => http.get<ResidentVersion[]>(`/residents/${encodeURIComponent(id)}/versions`);
+export const fetchResidentVersions = (id: string) => http.get<VersionEntry[]>(`/residents/${encodeURIComponent(id)}/versions`);
 export const unmaskResident = (id: string) =>
   http.post<{ idNumber: string; phone: string; emergencyContactPhone?: string | null }>(`/residents/${encodeURIComponent(id)}/unmask`);

@@ -48,6 +48,8 @@ export interface RuleField {
 export interface Catalogue {
   categories: CategoryNode[];
   tags: TagDef[];
+  /** 职能部门 a line tag can belong to. */
+  departments: { id: number; name: string }[];
   labels: {
     targets: Record<string, string>;
     kinds: Record<string, string>;
@@ -83,6 +85,7 @@ export interface TagLogRow {
   tagName: string;
   elementType: string;
   elementId: number;
+  elementName: string | null;
   updateType: string;
   action: string;
   before: boolean;
@@ -100,14 +103,28 @@ export interface DailyStat {
   removed: number;
 }
 
+export interface RulePreview {
+  count: number;
+  sample: { id: number; name: string; gridName: string }[];
+}
+
 export const fetchCatalogue = () => http.get<Catalogue>('/tags/catalogue');
 export const createTag = (body: Record<string, unknown>) => request<TagDef>('POST', '/tags', { body, quiet: true });
 export const updateTag = (id: number, body: Record<string, unknown>) => request<TagDef>('PUT', `/tags/${id}`, { body, quiet: true });
+/** 试算: matches of a rule in the caller's scope (and the defining unit); read-only. */
+export const previewRule = (body: { target: string; rule: unknown; definingOrgId: number | null }) =>
+  request<RulePreview>('POST', '/tags/rules/preview', { body, quiet: true });
 export const recomputeTag = (id: number) => http.post<{ added: number; removed: number }>(`/tags/${id}/recompute`);
 export const searchTags = (body: { expr: TagExpr; elementType?: string; orgId?: number; page: number; pageSize: number }) =>
   request<SearchResult>('POST', '/tags/search', { body, quiet: true });
-export const fetchTagLog = (q: { page: number; pageSize: number; tagId?: number; updateType?: string }) =>
-  http.get<{ items: TagLogRow[]; total: number }>('/tags/log', q);
+export const fetchTagLog = (q: {
+  page: number;
+  pageSize: number;
+  tagId?: number;
+  updateType?: string;
+  elementType?: string;
+  elementId?: number;
+}) => http.get<{ items: TagLogRow[]; total: number }>('/tags/log', q);
 export const fetchDaily = (from: string, to: string) => http.get<DailyStat[]>('/tags/log/daily', { from, to });
 
 /** POSTs JSON and saves the xlsx the server answers with. */
@@ -137,3 +154,21 @@ export function saveBlob(blob: Blob, fileName: string): void {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
 }
+
+export interface ElementTag {
+  tagId: number;
+  name: string;
+  kind: TagKind;
+  target: TagTarget;
+  source: string;
+  color: string | null;
+  taggedAt: string;
+}
+export const fetchElementTags = (type: string, id: number) =>
+  http.get<{ name: string; tags: ElementTag[] }>(`/elements/${type}/${id}/tags`);
+/** 手动打标签 / 取消 (T-3) on one element; refusals come back in `refused` with a Chinese reason. */
+export const setElementTag = (tagId: number, elementType: string, elementId: number, on: boolean, note?: string) =>
+  request<{ changed: number; refused: { reason: string }[] }>('POST', `/tags/${tagId}/elements`, {
+    body: { elementType, elementIds: [elementId], on, ...(note ? { note } : {}) },
+    quiet: true,
+  });

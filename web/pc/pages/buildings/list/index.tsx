@@ -1,6 +1,8 @@
-/** 楼栋 list: search, paging, sort, filtered by the scope tree; each row opens the 楼盘表. */
-import { Input, Table, type TableColumnsType, Tag, Typography } from 'antd';
+/** 楼栋 list: search, tag filter, paging, sort, filtered by the scope tree; each row opens the 楼盘表. */
+import { Input, Space, Table, type TableColumnsType, Tag, Typography } from 'antd';
+import { useState } from 'react';
 import { Link } from '../../../../shared/router';
+import TagFilter, { emptyTagFilter, tagQuery } from '../../../list/TagFilter';
 import { usePagedList } from '../../../list/usePagedList';
 import { type BuildingListItem, fetchBuildings } from '../api';
 
@@ -16,18 +18,22 @@ const columns: TableColumnsType<BuildingListItem> = [
 ];
 
 export default function BuildingListPage() {
-  const list = usePagedList(fetchBuildings);
+  const [tags, setTags] = useState(emptyTagFilter);
+  const list = usePagedList(fetchBuildings, tagQuery(tags));
   return (
     <div className="page-card">
       <div className="page-head">
         <Typography.Title level={4}>楼栋房屋{list.orgName ? <span className="page-scope"> · {list.orgName}</span> : null}</Typography.Title>
-        <Input.Search
-          allowClear
-          placeholder="楼栋名称 / 地址"
-          style={{ width: 300, maxWidth: '100%' }}
-          onSearch={(v) => list.setQ(v.trim())}
-          enterButton="查询"
-        />
+        <Space wrap>
+          <TagFilter target="building" value={tags} onChange={setTags} />
+          <Input.Search
+            allowClear
+            placeholder="楼栋名称 / 地址"
+            style={{ width: 300, maxWidth: '100%' }}
+            onSearch={(v) => list.setQ(v.trim())}
+            enterButton="查询"
+          />
+        </Space>
       </div>
       <Table<BuildingListItem>
         rowKey="id"

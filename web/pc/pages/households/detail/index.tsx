@@ -1,14 +1,16 @@
-/** 居民户详情: the household, its house and building, and its members. */
-import { ArrowLeftOutlined } from '@ant-design/icons';
-import { Descriptions, Result, Skeleton, Tag, Typography } from 'antd';
+/** 居民户详情: the household, its house and building, its members, and its 户标签 / 走访标签 (G-2, T-3, T-7). */
+import { ArrowLeftOutlined, UserAddOutlined } from '@ant-design/icons';
+import { Button, Descriptions, Result, Skeleton, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { ApiRequestError } from '../../../../shared/http';
-import { Link } from '../../../../shared/router';
-import { tagText } from '../../residents/labels';
+import { Link, navigate } from '../../../../shared/router';
+import { useSession } from '../../../session';
+import ElementTagPanel from '../../tags/ElementTagPanel';
 import { fetchHousehold, type HouseholdDetail, houseLabel } from '../api';
 import MemberTable from '../components/MemberTable';
 
 export default function HouseholdDetailPage({ id }: { id: string }) {
+  const { access } = useSession();
   const [h, setH] = useState<HouseholdDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -36,11 +38,6 @@ export default function HouseholdDetailPage({ id }: { id: string }) {
             <ArrowLeftOutlined style={{ marginRight: 10, fontSize: 16 }} />
           </Link>
           {h.headName ? `${h.headName} 户` : '居民户'}
-          {h.tags?.map((t) => (
-            <Tag key={tagText(t)} variant="filled" style={{ marginLeft: 8 }}>
-              {tagText(t)}
-            </Tag>
-          ))}
         </Typography.Title>
       </div>
       <Descriptions
@@ -64,8 +61,22 @@ export default function HouseholdDetailPage({ id }: { id: string }) {
           { key: 'address', label: '地址', children: h.address ?? h.building?.address ?? '—' },
         ]}
       />
-      <Typography.Title level={5}>家庭成员（{h.members.length} 人）</Typography.Title>
+      <div className="page-head">
+        <Typography.Title level={5} style={{ margin: 0 }}>
+          家庭成员（{h.members.length} 人）
+        </Typography.Title>
+        {access.canEditElements ? (
+          <Button size="small" icon={<UserAddOutlined />} onClick={() => navigate(`/residents/new?householdId=${h.id}`)}>
+            登记新成员
+          </Button>
+        ) : null}
+      </div>
       <MemberTable members={h.members} />
+      {access.canViewTags ? (
+        <div style={{ marginTop: 16 }}>
+          <ElementTagPanel type="household" id={Number(h.id)} />
+        </div>
+      ) : null}
     </div>
   );
 }

@@ -1,7 +1,10 @@
 /** 居民户 list: search by head name / household number, paging, sort, filtered by the scope tree. */
-import { Input, Table, type TableColumnsType, Typography } from 'antd';
+import { Input, Space, Table, type TableColumnsType, Typography } from 'antd';
+import { useState } from 'react';
 import { Link } from '../../../../shared/router';
+import TagFilter, { emptyTagFilter, tagQuery } from '../../../list/TagFilter';
 import { usePagedList } from '../../../list/usePagedList';
+import ElementTags from '../../elements/components/ElementTags';
 import { fetchHouseholds, type HouseholdListItem } from '../api';
 
 const columns: TableColumnsType<HouseholdListItem> = [
@@ -24,6 +27,7 @@ const columns: TableColumnsType<HouseholdListItem> = [
     ellipsis: true,
     render: (_: unknown, r) => r.address ?? ([r.buildingName, r.room].filter(Boolean).join(' ') || '—'),
   },
+  { title: '标签', dataIndex: 'tags', width: 200, render: (v: HouseholdListItem['tags']) => <ElementTags tags={v} /> },
   {
     title: '包户网格员',
     dataIndex: 'coverageWorkerName',
@@ -34,18 +38,22 @@ const columns: TableColumnsType<HouseholdListItem> = [
 ];
 
 export default function HouseholdListPage() {
-  const list = usePagedList(fetchHouseholds);
+  const [tags, setTags] = useState(emptyTagFilter);
+  const list = usePagedList(fetchHouseholds, tagQuery(tags));
   return (
     <div className="page-card">
       <div className="page-head">
         <Typography.Title level={4}>居民户{list.orgName ? <span className="page-scope"> · {list.orgName}</span> : null}</Typography.Title>
-        <Input.Search
-          allowClear
-          placeholder="户编号"
-          style={{ width: 300, maxWidth: '100%' }}
-          onSearch={(v) => list.setQ(v.trim())}
-          enterButton="查询"
-        />
+        <Space wrap>
+          <TagFilter target="household" value={tags} onChange={setTags} />
+          <Input.Search
+            allowClear
+            placeholder="户编号（可输入开头部分）"
+            style={{ width: 300, maxWidth: '100%' }}
+            onSearch={(v) => list.setQ(v.trim())}
+            enterButton="查询"
+          />
+        </Space>
       </div>
       <Table<HouseholdListItem>
         rowKey="id"
@@ -55,7 +63,7 @@ export default function HouseholdListPage() {
         loading={list.loading}
         pagination={list.pagination}
         onChange={list.onTableChange}
-        scroll={{ x: 900 }}
+        scroll={{ x: 1100 }}
         locale={{ emptyText: '没有符合条件的居民户' }}
       />
     </div>

@@ -1,12 +1,13 @@
-/** 居民详情: basic info, where they live (household, house, building, grid), version history. */
+/** 居民详情: basic info, where they live (household, house, building, grid), version history, 标签 (T-3, T-7). */
 import { ArrowLeftOutlined, EyeOutlined } from '@ant-design/icons';
-import { Button, Descriptions, type DescriptionsProps, Result, Skeleton, Tabs, Tag, Tooltip, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { Button, Descriptions, type DescriptionsProps, Result, Skeleton, Tabs, Tooltip, Typography } from 'antd';
+import { useCallback, useEffect, useState } from 'react';
 import { ApiRequestError } from '../../../../shared/http';
 import { Link } from '../../../../shared/router';
 import { useSession } from '../../../session';
-import { fetchResident, houseLabel, type ResidentDetail, unmaskResident } from '../api';
-import { labelOf, tagText } from '../labels';
+import ElementTagPanel from '../../tags/ElementTagPanel';
+import { fetchResident, fetchResidentVersions, houseLabel, type ResidentDetail, unmaskResident } from '../api';
+import { labelOf } from '../labels';
 import { display } from './components/diff';
 import VersionHistory from './components/VersionHistory';
 
@@ -46,6 +47,7 @@ export default function ResidentDetailPage({ id }: { id: string }) {
   const [error, setError] = useState<string | null>(null);
   const [full, setFull] = useState<{ idNumber: string; phone: string; emergencyContactPhone?: string | null } | null>(null);
   const [unmasking, setUnmasking] = useState(false);
+  const loadVersions = useCallback(() => fetchResidentVersions(id), [id]);
 
   useEffect(() => {
     setR(null);
@@ -125,11 +127,6 @@ export default function ResidentDetailPage({ id }: { id: string }) {
             <ArrowLeftOutlined style={{ marginRight: 10, fontSize: 16 }} />
           </Link>
           {r.name}
-          {r.tags?.map((t) => (
-            <Tag key={tagText(t)} variant="filled" style={{ marginLeft: 8 }}>
-              {tagText(t)}
-            </Tag>
-          ))}
         </Typography.Title>
         {r.orgChain?.length ? (
           <Typography.Text type="secondary" className="page-chain">
@@ -160,10 +157,15 @@ export default function ResidentDetailPage({ id }: { id: string }) {
           {
             key: 'versions',
             label: '版本记录',
-            children: <VersionHistory residentId={id} />,
+            children: <VersionHistory load={loadVersions} labelOf={labelOf} />,
           },
         ]}
       />
+      {access.canViewTags ? (
+        <div style={{ marginTop: 16 }}>
+          <ElementTagPanel type="resident" id={Number(r.id)} />
+        </div>
+      ) : null}
     </div>
   );
 }

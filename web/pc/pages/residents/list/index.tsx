@@ -1,7 +1,12 @@
 /** 实有人口 list: search by name / ID number / phone, paging, sort, filtered by the scope tree. */
-import { Input, Table, type TableColumnsType, Tag, Typography } from 'antd';
-import { Link } from '../../../../shared/router';
+import { PlusOutlined } from '@ant-design/icons';
+import { Button, Input, Space, Table, type TableColumnsType, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { Link, navigate } from '../../../../shared/router';
+import TagFilter, { emptyTagFilter, tagQuery } from '../../../list/TagFilter';
 import { usePagedList } from '../../../list/usePagedList';
+import { useSession } from '../../../session';
+import ElementTags from '../../elements/components/ElementTags';
 import { fetchResidents, type ResidentListItem } from '../api';
 
 const columns: TableColumnsType<ResidentListItem> = [
@@ -25,22 +30,33 @@ const columns: TableColumnsType<ResidentListItem> = [
     width: 96,
     render: (v?: string) => (v ? <Tag variant="filled">{v}</Tag> : '—'),
   },
+  { title: '标签', dataIndex: 'tags', width: 200, render: (v: ResidentListItem['tags']) => <ElementTags tags={v} /> },
   { title: '所属网格', key: 'grid', ellipsis: true, render: (_: unknown, r) => r.gridName ?? r.grid?.name ?? '—' },
 ];
 
 export default function ResidentListPage() {
-  const list = usePagedList(fetchResidents);
+  const { access } = useSession();
+  const [tags, setTags] = useState(emptyTagFilter);
+  const list = usePagedList(fetchResidents, tagQuery(tags));
   return (
     <div className="page-card">
       <div className="page-head">
         <Typography.Title level={4}>实有人口{list.orgName ? <span className="page-scope"> · {list.orgName}</span> : null}</Typography.Title>
-        <Input.Search
-          allowClear
-          placeholder="姓名 / 完整身份证号 / 手机号"
-          style={{ width: 300, maxWidth: '100%' }}
-          onSearch={(v) => list.setQ(v.trim())}
-          enterButton="查询"
-        />
+        <Space wrap>
+          <TagFilter target="resident" value={tags} onChange={setTags} />
+          <Input.Search
+            allowClear
+            placeholder="姓名 / 完整身份证号 / 手机号"
+            style={{ width: 300, maxWidth: '100%' }}
+            onSearch={(v) => list.setQ(v.trim())}
+            enterButton="查询"
+          />
+          {access.canEditElements ? (
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate('/residents/new')}>
+              新增居民
+            </Button>
+          ) : null}
+        </Space>
       </div>
       <Table<ResidentListItem>
         rowKey="id"
@@ -50,7 +66,7 @@ export default function ResidentListPage() {
         loading={list.loading}
         pagination={list.pagination}
         onChange={list.onTableChange}
-        scroll={{ x: 900 }}
+        scroll={{ x: 1100 }}
         locale={{ emptyText: '没有符合条件的居民' }}
       />
     </div>

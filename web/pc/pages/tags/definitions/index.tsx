@@ -1,7 +1,7 @@
 /**
  * 标签管理 (T-1, T-2, T-4, T-7): the catalogue tree with the tags the user can see, definition
- * form (every T-1 field; a computed tag's rule as JSON with the available fields listed), the tag
- * log and daily change counts by update type.
+ * form (every T-1 field; a computed tag's rule in the visual rule editor with 试算), the tag log and
+ * daily change counts by update type.
  */
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import {
@@ -26,7 +26,9 @@ import {
 } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import { describeRule, isRuleTarget, problemText, type Rule, validateRule } from '../../../../../forms/tags/rule';
 import { ApiRequestError, fieldErrors } from '../../../../shared/http';
+import { Link } from '../../../../shared/router';
 import { useSession } from '../../../session';
 import {
   type Catalogue,
@@ -40,6 +42,9 @@ import {
   type TagLogRow,
   updateTag,
 } from '../api';
+import DailyChart from './components/DailyChart';
+import LineFeedModal from './components/LineFeedModal';
+import RuleEditor from './components/RuleEditor';
 
 const KIND_COLORS: Record<string, string> = { manual: 'green', computed: 'blue', line: 'purple' };
 
@@ -55,7 +60,7 @@ interface FormValues {
   reminderDays?: number;
   definingOrgId: number;
   departmentId?: number;
-  rule?: string;
+  rule?: unknown;
   feedUrl?: string;
   active: boolean;
   effective?: [Dayjs | null, Dayjs | null];
@@ -68,13 +73,16 @@ function TagForm({ cat, editing, onDone }: { cat: Catalogue; editing: TagDef | n
   const [error, setError] = useState<string | null>(null);
   const kind = Form.useWatch('kind', form);
   const target = Form.useWatch('target', form);
+  const definingOrgId = Form.useWatch('definingOrgId', form);
   const open = editing !== null;
+  const myOrgId = me?.org.id;
 
+  // Filled when the dialog opens, not on every session refresh (that would wipe what the user typed).
   useEffect(() => {
     if (!open) return;
     setError(null);
     if (editing === 'new')
-      form.setFieldsValue({ kind: 'manual', target: 'resident', active: true, definingOrgId: me?.org.id as number, code: '', name: '' });
+      form.setFieldsValue({ kind: 'manual', target: 'resident', active: true, definingOrgId: myOrgId as number, code: '', name: '' });
     else if (editing)
       form.setFieldsValue({
         ...editing,
@@ -85,22 +93,14 @@ function TagForm({ cat, editing, onDone }: { cat: Catalogue; editing: TagDef | n
         reminderDays: editing.reminderDays ?? undefined,
         departmentId: editing.departmentId ?? undefined,
         feedUrl: editing.feedUrl ?? undefined,
-        rule: editing.rule ? JSON.stringify(editing.rule, null, 2) : undefined,
+        rule: editing.rule ?? undefined,
         effective: [editing.effectiveFrom ? dayjs(editing.effectiveFrom) : null, editing.effectiveTo ? dayjs(editing.effectiveTo) : null],
       });
-  }, [open, editing, form, me]);
+  }, [open, editing, form, myOrgId]);
 
   const submit = async () => {
     const v = await form.validateFields();
-    let rule: unknown = null;
-    if (v.kind === 'computed') {
-      try {
-        rule = JSON.parse(v.rule ?? '');
-      } catch {
-        form.setFields([{ name: 'rule', errors: ['计算规则不是有效的 JSON，请检查括号和引号'] }]);
-        return;
-      }
-    }
+    const rule: unknown = v.kind === 'computed' ? (v.rule ?? null) : null;
     const body = {
       code: v.code,
       name: v.name,
@@ -134,7 +134,6 @@ function TagForm({ cat, editing, onDone }: { cat: Catalogue; editing: TagDef | n
     }
   };
 
-  const fields = cat.ruleFields[target as string] ?? [];
   return (
     <Modal
       title={editing === 'new' ? '新建标签' : '修改标签'}
@@ -142,11 +141,19 @@ function TagForm({ cat, editing, onDone }: { cat: Catalogue; editing: TagDef | n
       onCancel={() => onDone(false)}
       onOk={submit}
       confirmLoading={saving}
-      width={720}
+      width={860}
       okText="保存"
     >
       {error ? <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} /> : null}
-      <Form form={form} layout="vertical" requiredMark>
+      <Form
+        form={form}
+        layout="vertical"
+        requiredMark
+        onValuesChange={(changed) => {
+          // Fields differ per target: a new target starts a new rule.
+          if ('target' in changed) form.setFieldValue('rule', undefined);
+        }}
+      >
         <Space.Compact block>
           <Form.Item
             name="code"
@@ -202,25 +209,41 @@ function TagForm({ cat, editing, onDone }: { cat: Catalogue; editing: TagDef | n
             <Switch />
           </Form.Item>
         </Space>
-        {kind === 'computed' ? (
+        {kind === 'computed' && typeof target === 'string' && isRuleTarget(target) ? (
           <Form.Item
             name="rule"
-            label="计算规则（JSON）"
-            rules={[{ required: true, message: '计算标签须填写规则' }]}
-            extra={`写法：{"all":[{"field":"age","op":">=","value":80}]}，可用 all / any / not；可用字段：${fields.map((f) => `${f.key}（${f.label}）`).join('、')}`}
+            label="计算规则"
+            rules={[
+              {
+                validator: async (_, value) => {
+                  const problems = validateRule(target, value);
+                  if (problems.length) throw new Error(problemText(problems[0]));
+                },
+              },
+            ]}
+            extra="条件可组合为“全部满足 / 任一满足”的条件组，可嵌套、可取反；保存前可先试算"
           >
-            <Input.TextArea rows={6} style={{ fontFamily: 'monospace' }} />
+            <RuleEditor target={target} definingOrgId={typeof definingOrgId === 'number' ? definingOrgId : undefined} />
           </Form.Item>
+        ) : null}
+        {kind === 'computed' && target === 'visit' ? (
+          <Alert type="warning" showIcon message="走访标签不能设为计算标签，请选择其他标签对象" />
         ) : null}
         {kind === 'line' ? (
           <Space.Compact block>
             <Form.Item
               name="departmentId"
-              label="所属部门（编号）"
+              label="所属部门"
               rules={[{ required: true, message: '条线标签须指定部门' }]}
               style={{ width: '34%' }}
             >
-              <InputNumber min={1} style={{ width: '100%' }} />
+              <Select
+                showSearch
+                optionFilterProp="label"
+                placeholder="选择职能部门"
+                options={cat.departments.map((d) => ({ value: d.id, label: d.name }))}
+                data-testid="tag-department"
+              />
             </Form.Item>
             <Form.Item name="feedUrl" label="部门数据接口地址（可选）" style={{ width: '66%' }}>
               <Input placeholder="https://…" />
@@ -242,34 +265,16 @@ function TagLog({ cat }: { cat: Catalogue }) {
       .then(setData)
       .catch(() => undefined);
   }, [page, updateType]);
+  const range = useMemo(() => ({ from: dayjs().subtract(29, 'day').format('YYYY-MM-DD'), to: dayjs().format('YYYY-MM-DD') }), []);
   useEffect(() => {
-    const to = dayjs().format('YYYY-MM-DD');
-    fetchDaily(dayjs().subtract(29, 'day').format('YYYY-MM-DD'), to)
+    fetchDaily(range.from, range.to)
       .then(setDaily)
       .catch(() => undefined);
-  }, []);
-  const max = Math.max(1, ...daily.map((d) => d.manual + d.auto + d.line));
+  }, [range]);
   return (
     <>
       <Typography.Title level={5}>近 30 天每日变更（按更新方式）</Typography.Title>
-      <div className="tag-daily-chart" style={{ display: 'flex', alignItems: 'flex-end', gap: 6, height: 120, marginBottom: 8 }}>
-        {daily.map((d) => (
-          <div
-            key={d.day}
-            title={`${d.day}：手动 ${d.manual}，自动 ${d.auto}，条线 ${d.line}`}
-            style={{ display: 'flex', flexDirection: 'column-reverse', width: 18 }}
-          >
-            <div style={{ height: (100 * d.auto) / max, background: '#3b82f6' }} />
-            <div style={{ height: (100 * d.manual) / max, background: '#22c55e' }} />
-            <div style={{ height: (100 * d.line) / max, background: '#a855f7' }} />
-          </div>
-        ))}
-      </div>
-      <Space style={{ marginBottom: 12 }}>
-        <Badge color="#3b82f6" text="自动计算" />
-        <Badge color="#22c55e" text="手动" />
-        <Badge color="#a855f7" text="条线推送" />
-      </Space>
+      <DailyChart daily={daily} from={range.from} to={range.to} />
       <Table<DailyStat>
         rowKey="day"
         size="small"
@@ -312,8 +317,12 @@ function TagLog({ cat }: { cat: Catalogue }) {
           {
             title: '对象',
             key: 'el',
-            width: 140,
-            render: (_: unknown, r) => `${cat.labels.targets[r.elementType] ?? r.elementType} #${r.elementId}`,
+            width: 200,
+            render: (_: unknown, r) => (
+              <Link to={`/tags/element/${r.elementType}/${r.elementId}`}>
+                {cat.labels.targets[r.elementType] ?? r.elementType} {r.elementName ?? `#${r.elementId}`}
+              </Link>
+            ),
           },
           { title: '方式', dataIndex: 'updateType', width: 100, render: (v: string) => cat.labels.updateTypes[v] ?? v },
           { title: '变更前', dataIndex: 'before', width: 80, render: (v: boolean) => (v ? '有' : '无') },
@@ -329,6 +338,8 @@ function TagLog({ cat }: { cat: Catalogue }) {
 export default function TagDefinitionsPage() {
   const { me } = useSession();
   const canDefine = (me?.permissions ?? []).includes('tag.define');
+  const canFeed = (me?.permissions ?? []).includes('tag.feed');
+  const [feeding, setFeeding] = useState<TagDef | null>(null);
   const [cat, setCat] = useState<Catalogue | null>(null);
   const [categoryId, setCategoryId] = useState<number | null>(null);
   const [editing, setEditing] = useState<TagDef | null | 'new'>(null);
@@ -359,17 +370,34 @@ export default function TagDefinitionsPage() {
       width: 80,
       render: (v: boolean) => (v ? <Badge status="success" text="启用" /> : <Badge status="default" text="停用" />),
     },
-    { title: '说明', dataIndex: 'description', ellipsis: true },
+    {
+      title: '说明 / 计算规则',
+      key: 'description',
+      ellipsis: true,
+      render: (_: unknown, r) =>
+        r.kind === 'computed' && r.rule && isRuleTarget(r.target) && validateRule(r.target, r.rule).length === 0 ? (
+          <span title={r.description ?? undefined}>规则：{describeRule(r.target, r.rule as Rule)}</span>
+        ) : (
+          r.description
+        ),
+    },
     {
       title: '操作',
       key: 'op',
       width: 150,
       render: (_: unknown, r) =>
-        canDefine ? (
+        canDefine || (canFeed && r.kind === 'line') ? (
           <Space size={4}>
-            <Button type="link" size="small" onClick={() => setEditing(r)}>
-              修改
-            </Button>
+            {canDefine ? (
+              <Button type="link" size="small" onClick={() => setEditing(r)}>
+                修改
+              </Button>
+            ) : null}
+            {canFeed && r.kind === 'line' ? (
+              <Button type="link" size="small" onClick={() => setFeeding(r)} data-testid={`feed-${r.code}`}>
+                数据更新
+              </Button>
+            ) : null}
             {r.kind === 'computed' ? (
               <Button
                 type="link"
@@ -449,6 +477,7 @@ export default function TagDefinitionsPage() {
           }}
         />
       ) : null}
+      {feeding ? <LineFeedModal tag={feeding} onClose={() => setFeeding(null)} onDone={load} /> : null}
     </div>
   );
 }

@@ -1,11 +1,16 @@
-/** 标签查询 (T-6): pick tags to include (且), any-of (或) and exclude (非); counts per object type, paged rows, xlsx export. */
+/**
+ * 标签查询 (T-6): pick tags from the catalogue tree or the boxes to include (且), any-of (或) and
+ * exclude (非); counts per object type, paged rows, xlsx export.
+ */
 import { DownloadOutlined, SearchOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Form, message, Select, Space, Table, type TableColumnsType, Tabs, Tag, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { ApiRequestError, http } from '../../../../shared/http';
+import { Link } from '../../../../shared/router';
 import { useOrgFilter } from '../../../layout/org-filter';
 import { useSession } from '../../../session';
 import { type Catalogue, downloadPost, fetchCatalogue, type SearchResult, type SearchRow, searchTags, type TagExpr } from '../api';
+import CatalogueTree from './CatalogueTree';
 
 /** all: every tag (AND); any: at least one (OR); none: none of them (NOT). */
 export function buildExpr(all: number[], any: number[], none: number[]): TagExpr | null {
@@ -20,7 +25,10 @@ export function buildExpr(all: number[], any: number[], none: number[]): TagExpr
 /** 手动打标签 (T-3): the selected result rows get (or lose) a manual tag of their object type. */
 function ManualTagBar({ cat, type, ids, onDone }: { cat: Catalogue; type: string; ids: number[]; onDone: () => void }) {
   const [tagId, setTagId] = useState<number | undefined>();
-  const manual = cat.tags.filter((t) => t.kind === 'manual' && t.target === type && t.active);
+  // 户标签 and 走访标签 both go on 居民户 (G-2).
+  const manual = cat.tags.filter(
+    (t) => t.kind === 'manual' && (t.target === type || (t.target === 'visit' && type === 'household')) && t.active,
+  );
   if (!ids.length) return null;
   const apply = async (on: boolean) => {
     try {
@@ -45,7 +53,7 @@ function ManualTagBar({ cat, type, ids, onDone }: { cat: Catalogue; type: string
         style={{ width: 220 }}
         value={tagId}
         onChange={setTagId}
-        options={manual.map((t) => ({ value: t.id, label: t.name }))}
+        options={manual.map((t) => ({ value: t.id, label: t.target === 'visit' ? `${t.name}（走访标签）` : t.name }))}
       />
       <Button disabled={!tagId} onClick={() => apply(true)}>
         打标签
@@ -84,12 +92,10 @@ export default function TagSearchPage() {
 
   const options = useMemo(
     () =>
-      (cat?.tags ?? [])
-        .filter((t) => t.target !== 'visit')
-        .map((t) => ({
-          value: t.id,
-          label: `${t.name}（${cat?.labels.targets[t.target] ?? t.target}·${cat?.labels.kinds[t.kind] ?? ''}）`,
-        })),
+      (cat?.tags ?? []).map((t) => ({
+        value: t.id,
+        label: `${t.name}（${cat?.labels.targets[t.target] ?? t.target}·${cat?.labels.kinds[t.kind] ?? ''}）`,
+      })),
     [cat],
   );
 
@@ -140,7 +146,17 @@ export default function TagSearchPage() {
 
   const columns: TableColumnsType<SearchRow> = [
     { title: '编号', dataIndex: 'elementId', width: 90 },
-    { title: '名称', dataIndex: 'name', width: 220, ellipsis: true },
+    {
+      title: '名称',
+      dataIndex: 'name',
+      width: 220,
+      ellipsis: true,
+      render: (v: string, r) => (
+        <Link to={`/tags/element/${r.elementType}/${r.elementId}`} title="标签档案：标签与变更记录">
+          {v}
+        </Link>
+      ),
+    },
     { title: '所属网格', dataIndex: 'gridName', width: 200, ellipsis: true },
     {
       title: '标签',
@@ -163,55 +179,53 @@ export default function TagSearchPage() {
         <Typography.Title level={4}>标签查询{selected ? <span className="page-scope"> · {selected.name}</span> : null}</Typography.Title>
       </div>
       <Card size="small" style={{ marginBottom: 16 }}>
-        <Form layout="vertical">
-          <Form.Item label="同时具有（且）" style={{ marginBottom: 8 }}>
-            <Select
-              mode="multiple"
-              allowClear
-              showSearch
-              optionFilterProp="label"
-              options={options}
-              value={all}
-              onChange={setAll}
-              placeholder="选择标签"
-              data-testid="tags-all"
-            />
-          </Form.Item>
-          <Form.Item label="具有其一（或）" style={{ marginBottom: 8 }}>
-            <Select
-              mode="multiple"
-              allowClear
-              showSearch
-              optionFilterProp="label"
-              options={options}
-              value={any}
-              onChange={setAny}
-              placeholder="选择标签"
-              data-testid="tags-any"
-            />
-          </Form.Item>
-          <Form.Item label="不具有（非）" style={{ marginBottom: 8 }}>
-            <Select
-              mode="multiple"
-              allowClear
-              showSearch
-              optionFilterProp="label"
-              options={options}
-              value={none}
-              onChange={setNone}
-              placeholder="选择标签"
-              data-testid="tags-none"
-            />
-          </Form.Item>
-          <Space>
-            <Button type="primary" icon={<SearchOutlined />} onClick={run} loading={loading}>
-              查询
-            </Button>
-            <Button icon={<DownloadOutlined />} onClick={doExport} disabled={!submitted || !result} loading={exporting}>
-              导出 Excel
-            </Button>
-          </Space>
-        </Form>
+        <div style={{ display: 'flex', gap: 24, alignItems: 'flex-start' }}>
+          {cat ? (
+            <div style={{ width: 280, flex: 'none' }}>
+              <CatalogueTree
+                cat={cat}
+                onPick={(id, bucket) => {
+                  // A tag sits in one part of the expression only: picking it again moves it.
+                  const put = (xs: number[], mine: boolean) => (mine ? [...xs.filter((x) => x !== id), id] : xs.filter((x) => x !== id));
+                  setAll((xs) => put(xs, bucket === 'all'));
+                  setAny((xs) => put(xs, bucket === 'any'));
+                  setNone((xs) => put(xs, bucket === 'none'));
+                }}
+              />
+            </div>
+          ) : null}
+          <Form layout="vertical" style={{ flex: 1, minWidth: 0 }}>
+            {(
+              [
+                ['同时具有（且）', all, setAll, 'tags-all'],
+                ['具有其一（或）', any, setAny, 'tags-any'],
+                ['不具有（非）', none, setNone, 'tags-none'],
+              ] as const
+            ).map(([label, value, onChange, testId]) => (
+              <Form.Item key={testId} label={label} style={{ marginBottom: 8 }}>
+                <Select
+                  mode="multiple"
+                  allowClear
+                  showSearch
+                  optionFilterProp="label"
+                  options={options}
+                  value={value}
+                  onChange={onChange}
+                  placeholder="选择标签"
+                  data-testid={testId}
+                />
+              </Form.Item>
+            ))}
+            <Space>
+              <Button type="primary" icon={<SearchOutlined />} onClick={run} loading={loading}>
+                查询
+              </Button>
+              <Button icon={<DownloadOutlined />} onClick={doExport} disabled={!submitted || !result} loading={exporting}>
+                导出 Excel
+              </Button>
+            </Space>
+          </Form>
+        </div>
       </Card>
       {error ? <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} /> : null}
       {result ? (

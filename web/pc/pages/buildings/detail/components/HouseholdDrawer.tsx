@@ -6,7 +6,8 @@ import { roomColor } from '../../../../theme';
 import { fetchHousehold, type HouseholdDetail } from '../../../households/api';
 import MemberTable from '../../../households/components/MemberTable';
 import { tagText } from '../../../residents/labels';
-import type { FloorPlanRoom } from '../../api';
+import type { FloorPlanRoom, FloorPlanTag } from '../../api';
+import { TAG_MATCH_COLOR } from './FloorPlanGrid';
 
 function HouseholdPane({ id }: { id: string }) {
   const [h, setH] = useState<HouseholdDetail | null>(null);
@@ -43,7 +44,20 @@ function HouseholdPane({ id }: { id: string }) {
   );
 }
 
-export default function HouseholdDrawer({ room, where, onClose }: { room: FloorPlanRoom | null; where: string; onClose: () => void }) {
+export default function HouseholdDrawer({
+  room,
+  where,
+  tag,
+  onClose,
+}: {
+  room: FloorPlanRoom | null;
+  where: string;
+  /** The tag the 楼盘表 is coloured by: the households carrying it are marked and opened first. */
+  tag?: FloorPlanTag | null;
+  onClose: () => void;
+}) {
+  const carries = (h: { tagIds: number[] }) => !!tag && h.tagIds.includes(tag.id);
+  const first = room?.households.find(carries) ?? room?.households[0];
   return (
     <Drawer
       open={!!room}
@@ -57,6 +71,15 @@ export default function HouseholdDrawer({ room, where, onClose }: { room: FloorP
             <Tag variant="filled" style={{ marginLeft: 10, background: roomColor(room.status), color: '#e1e6ec' }}>
               {room.status ?? '未登记'}
             </Tag>
+            {tag && carries(room) ? (
+              <Tag
+                variant="filled"
+                style={{ background: tag.color ?? TAG_MATCH_COLOR, color: '#f3f5f7' }}
+                data-testid="household-drawer-tag"
+              >
+                {tag.name}
+              </Tag>
+            ) : null}
           </span>
         ) : null
       }
@@ -65,9 +88,10 @@ export default function HouseholdDrawer({ room, where, onClose }: { room: FloorP
       {room && room.households.length === 1 ? <HouseholdPane id={String(room.households[0].id)} /> : null}
       {room && room.households.length > 1 ? (
         <Tabs
+          defaultActiveKey={first ? String(first.id) : undefined}
           items={room.households.map((h) => ({
             key: String(h.id),
-            label: `${h.headName} 户`,
+            label: carries(h) ? `${h.headName} 户 · ${tag?.name}` : `${h.headName} 户`,
             children: <HouseholdPane id={String(h.id)} />,
           }))}
         />

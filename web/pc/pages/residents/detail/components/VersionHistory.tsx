@@ -1,10 +1,22 @@
-/** 版本记录: every saved version of a resident; pick one to see its before/after diff. */
+/**
+ * 版本记录: every saved version of a record (a resident, a merchant …); pick one to see its
+ * before/after diff. The page passes how to load the versions and how to name the fields.
+ */
 import { Empty, Segmented, Spin, Table, Tag, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
-import { fetchResidentVersions, type ResidentVersion } from '../../api';
-import { labelOf } from '../../labels';
 import { diffRecords, display, type FieldChange } from './diff';
 import './versions.css';
+
+/** One saved version, as /residents/:id/versions and /elements/:type/:id/versions send it. */
+export interface VersionEntry {
+  version: number;
+  changedAt: string;
+  changedBy?: string | number | { id?: number | string; displayName?: string; username?: string } | null;
+  changedByName?: string | null;
+  reason?: string | null;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+}
 
 const kindTag: Record<FieldChange['kind'], { text: string; color?: string }> = {
   added: { text: '新增', color: 'green' },
@@ -13,7 +25,7 @@ const kindTag: Record<FieldChange['kind'], { text: string; color?: string }> = {
   same: { text: '未变' },
 };
 
-function who(ver: ResidentVersion): string {
+function who(ver: VersionEntry): string {
   const v = ver.changedBy;
   if (ver.changedByName) return ver.changedByName;
   if (v === null || v === undefined) return '系统';
@@ -27,20 +39,27 @@ const when = (s: string) => {
   return Number.isNaN(d.getTime()) ? s : d.toLocaleString('zh-CN', { hour12: false });
 };
 
-export default function VersionHistory({ residentId }: { residentId: string }) {
-  const [versions, setVersions] = useState<ResidentVersion[] | null>(null);
+export default function VersionHistory({
+  load,
+  labelOf,
+}: {
+  /** A new function (new record, or after a save) loads again. */
+  load: () => Promise<VersionEntry[]>;
+  labelOf: (field: string) => string;
+}) {
+  const [versions, setVersions] = useState<VersionEntry[] | null>(null);
   const [current, setCurrent] = useState<number | null>(null);
   const [onlyChanged, setOnlyChanged] = useState<'changed' | 'all'>('changed');
 
   useEffect(() => {
-    fetchResidentVersions(residentId)
+    load()
       .then((vs) => {
         const sorted = [...vs].sort((a, b) => b.version - a.version);
         setVersions(sorted);
         setCurrent(sorted[0]?.version ?? null);
       })
       .catch(() => setVersions([]));
-  }, [residentId]);
+  }, [load]);
 
   const selected = versions?.find((v) => v.version === current) ?? null;
   const changes = useMemo(() => (selected ? diffRecords(selected.before, selected.after) : []), [selected]);
