@@ -27,6 +27,7 @@ import { seedDemoAccounts } from '../../db/seed/accounts';
 import { createTestDb, type TestDb } from '../../db/testing/server';
 import { createRuntime, type Runtime } from '../../temporal-config';
 import type { DemoApprovalInput } from '../../workflows/demo-approval-messages';
+import { atRest, clickAtRest, clickOption } from './waits';
 
 const webRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = path.resolve(webRoot, '..');
@@ -204,7 +205,7 @@ describe('form inbox and workflow console in Chromium', { timeout: 180_000 }, ()
     // 4. Corrected and submitted: the list updates without a page reload.
     await w.page.locator('textarea').fill('材料不全，请补充低保证明后重新申请');
     await w.page.getByTestId('task-submit').click();
-    await w.page.getByRole('button', { name: '提交' }).last().click(); // the confirm dialog
+    await clickAtRest(w.page.locator('.adm-dialog').getByRole('button', { name: '提交' })); // the confirm dialog, once it has opened
     await w.page.getByTestId('m-tasks').waitFor();
     // The list refetches after the submit; while it loads it is empty, so wait for the refreshed list
     // itself: B still there, A gone.
@@ -250,13 +251,23 @@ describe('form inbox and workflow console in Chromium', { timeout: 180_000 }, ()
     await sup.ctx.close();
     const sup2 = await consolePage('supervisor', '/console/');
     await sup2.page.getByTestId('console-list').waitFor();
-    await sup2.page.getByText('全部', { exact: false }).locator('xpath=ancestor::label').first().click();
-    await sup2.page.getByTestId('filter-overdue').click();
-    await sup2.page.locator('.ant-select-item-option', { hasText: /^超期$/ }).click();
-    await sup2.page.getByTestId('filter-submit').click();
     const table = sup2.page.locator('.ant-table-tbody');
-    await expect.poll(async () => table.textContent(), { timeout: 20_000 }).toContain('demo-e2e-b');
-    expect(await table.textContent()).not.toContain('demo-e2e-a');
+    await sup2.page.getByText('全部', { exact: false }).locator('xpath=ancestor::label').first().click();
+    // The unfiltered 全部 list (A, completed, is only in it) has arrived before the overdue filter is applied.
+    await expect.poll(async () => table.textContent(), { timeout: 20_000 }).toContain('demo-e2e-a');
+    await sup2.page.getByTestId('filter-overdue').click();
+    await clickOption(sup2.page, /^超期$/);
+    await sup2.page.getByTestId('filter-submit').click();
+    // The 全部 list already holds B: wait for the filtered list itself, B there and A gone.
+    await expect
+      .poll(
+        async () => {
+          const text = (await table.textContent()) ?? '';
+          return text.includes('demo-e2e-b') && !text.includes('demo-e2e-a');
+        },
+        { timeout: 20_000 },
+      )
+      .toBe(true);
     expect(await table.textContent()).toContain('超期');
     await sup2.page.screenshot({ path: '/tmp/inbox-console-overdue.png', fullPage: true });
 
@@ -284,15 +295,14 @@ describe('form inbox and workflow console in Chromium', { timeout: 180_000 }, ()
     expect(await page.locator('.ant-tabs').textContent()).toContain('审批');
     await page.getByText('社区活动场地借用审批').click();
     await page.getByTestId('pc-task-detail').waitFor();
-    await page.getByTestId('task-form').waitFor();
-    await page.waitForTimeout(600); // the drawer's opening animation
+    await atRest(page.getByTestId('task-form')); // the drawer has opened
     await page.screenshot({ path: '/tmp/inbox-pc.png' });
     await page.getByLabel('同意').first().check();
     await page.getByTestId('task-submit').click();
+    // One click on the confirm once its opening animation has ended (a click during it lands beside the button).
     const confirm = page.locator('.ant-modal-confirm .ant-btn-primary');
-    await confirm.click();
-    // A click lost in the confirm's opening animation (loaded machine) gets a second one.
-    await confirm.waitFor({ state: 'detached', timeout: 5000 }).catch(() => confirm.click());
+    await clickAtRest(confirm);
+    await confirm.waitFor({ state: 'detached' });
     await expect
       .poll(async () => page.locator('.ant-table-tbody').textContent(), { timeout: 20_000 })
       .not.toContain('社区活动场地借用审批');
@@ -382,6 +392,7 @@ describe('form inbox and workflow console in Chromium', { timeout: 180_000 }, ()
     expect(await ok.isDisabled()).toBe(true); // no reason yet
     await dialog.locator('textarea').fill('申请人已撤回，终止流程');
     await expect.poll(async () => ok.isEnabled(), { timeout: 20_000 }).toBe(true);
+    await atRest(ok); // the dialog has opened
     await adm.page.screenshot({ path: '/tmp/inbox-console-admin-confirm.png' });
     await ok.click();
     await expect.poll(async () => adm.page.getByTestId('console-detail').textContent(), { timeout: 20_000 }).toContain('已终止');
