@@ -19,6 +19,7 @@ import { seedDemoAccounts } from '../../db/seed/accounts';
 import { createTestDb, type TestDb } from '../../db/testing/server';
 import { createRuntime, type Runtime } from '../../temporal-config';
 import { createPlatformActivities } from '../../temporal-config/activities';
+import { atRest, clickAtRest, clickOption, settledOverflow } from './waits';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const PASSWORD = 'Demo@2026';
@@ -159,17 +160,16 @@ async function pcAct(page: Page, issueNo: string, action: string, fill: (p: Page
   await page.goto(`${base}/issues/${issueNo}`);
   await ready(page, 'issue-handle');
   await page.getByTestId('issue-handle').first().click();
-  await page.getByTestId('task-form').waitFor();
+  await atRest(page.getByTestId('task-form')); // the drawer has opened
   await page.getByLabel(action, { exact: true }).check();
   await fill(page);
-  await page.waitForTimeout(400); // drawer animation
   if (shot) await page.screenshot({ path: shot });
   await page.getByTestId('task-submit').click();
+  // One click on the confirm once its opening animation has ended: a click during it lands beside
+  // the button, and a second click after a slow submit would wait for a confirm that is gone.
   const confirm = page.locator('.ant-modal-confirm .ant-btn-primary');
-  await confirm.click();
-  // On a loaded machine the click can land during the confirm's opening animation and be lost;
-  // a confirm still there after 5 s gets a second click (one that is submitting ignores it).
-  await confirm.waitFor({ state: 'detached', timeout: 5000 }).catch(() => confirm.click());
+  await clickAtRest(confirm);
+  await confirm.waitFor({ state: 'detached', timeout: 60_000 });
   await page
     .getByTestId('task-form')
     .waitFor({ state: 'detached', timeout: 60_000 })
@@ -189,7 +189,7 @@ async function phoneAct(page: Page, issueNo: string, action: string, fill: (p: P
   await fill(page);
   if (shot) await page.screenshot({ path: shot, fullPage: true });
   await page.getByTestId('task-submit').click();
-  await page.locator('.adm-dialog').getByRole('button', { name: '提交' }).click();
+  await clickAtRest(page.locator('.adm-dialog').getByRole('button', { name: '提交' }));
   await page.waitForURL((u) => u.pathname === '/m/tasks');
 }
 
@@ -292,7 +292,8 @@ describe('Fengqiao issue flow in Chromium', { timeout: 480_000 }, () => {
       '派单',
       async (p) => {
         await p.getByTestId('picker-deptIds').locator('.ant-select').click();
-        await p.locator('.ant-select-item-option', { hasText: '克拉玛依市公安局' }).click();
+        await clickOption(p, '克拉玛依市公安局');
+        await p.getByTestId('picker-deptIds').locator('.ant-select-selection-item', { hasText: '克拉玛依市公安局' }).waitFor();
         await p.keyboard.press('Escape');
         await p.getByLabel('派单意见').fill('请于时限内修复并反馈');
       },
@@ -426,7 +427,8 @@ describe('Fengqiao issue flow in Chromium', { timeout: 480_000 }, () => {
     await a.page.getByText('五方责任清单').click();
     await a.page.getByTestId('category-tree').getByText('路灯故障').click();
     await a.page.getByTestId('party-editor').getByText('五方责任').waitFor();
-    expect(await a.page.getByTestId('party-editor').locator('input').nth(1).inputValue()).toBe('路灯故障');
+    // The form takes the category's values in an effect after it renders: wait for them.
+    await expect.poll(async () => a.page.getByTestId('party-editor').locator('input').nth(1).inputValue()).toBe('路灯故障');
     // Q-2: add a 配合部门 and save; the list (and so the dispatch suggestion) holds it.
     await a.page.getByRole('button', { name: '添加责任方' }).click();
     await a.page.getByPlaceholder('部门（主责/配合部门必填）').last().fill('城管');
@@ -438,11 +440,19 @@ describe('Fengqiao issue flow in Chromium', { timeout: 480_000 }, () => {
     expect(await t.db('audit_log').where({ object_type: 'issue_category', object_id: 'SZ02' })).toHaveLength(1);
     // N-2: no sideways page scroll on the issue pages at a narrow desktop width.
     await a.page.setViewportSize({ width: 1024, height: 768 });
-    for (const url of ['/issues', '/issues/analysis', '/issues/responsibility', '/issues/joint-meeting']) {
+    // Each page measured with its data shown (a page still loading is narrow) and its layout settled.
+    const loaded: Record<string, (p: Page) => Promise<void>> = {
+      // the list and its tab counts arrive together; the district's 督办中 tab holds the overdue report
+      '/issues': (p) => expect.poll(async () => p.getByTestId('tab-supervised').textContent()).toMatch(/督办中\s*[1-9]/),
+      '/issues/analysis': (p) => p.getByTestId('chart-category').locator('canvas').waitFor(),
+      '/issues/responsibility': (p) => p.getByTestId('category-tree').getByText('路灯故障').waitFor(),
+      '/issues/joint-meeting': (p) => p.getByTestId('joint-meeting').getByText('3号楼前路灯不亮').waitFor(),
+    };
+    for (const [url, shown] of Object.entries(loaded)) {
       await a.page.goto(`${base}${url}`);
       await ready(a.page, 'issues-nav');
-      await a.page.waitForTimeout(300);
-      expect(await a.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), url).toBe(true);
+      await shown(a.page);
+      expect(await settledOverflow(a.page), url).toBeLessThanOrEqual(0);
     }
     await a.ctx.close();
     // A grid worker has no supervision right: no such pages in the navigation.
