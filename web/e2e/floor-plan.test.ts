@@ -12,6 +12,7 @@ import { createTag } from '../../db/queries/tags/definitions';
 import type { Actor } from '../../db/scope';
 import type { TestDb } from '../../db/testing/server';
 import { type BrowserHarness, pickOption, startBrowserHarness } from './harness';
+import { atRest, clickOption } from './waits';
 
 let h: BrowserHarness;
 let t: TestDb;
@@ -104,18 +105,12 @@ describe('楼盘表 and rule editor in Chromium', { timeout: 120_000 }, () => {
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('标签编码').fill('E2E_RULE_OLD');
     await dialog.getByLabel('标签名称').fill('试算老人');
-    // On a loaded machine a click on the opening dropdown can be lost: pick again until the editor shows.
-    for (let attempt = 1; ; attempt++) {
-      await dialog.getByLabel('标签类型').click();
-      await page.locator('.ant-select-item-option:visible', { hasText: '计算标签' }).click();
-      const shown = await page
-        .getByTestId('rule-editor')
-        .waitFor({ timeout: 5000 })
-        .then(() => true)
-        .catch(() => false);
-      if (shown) break;
-      if (attempt === 3) throw new Error('计算规则编辑器未出现');
-    }
+    // The dialog and then the dropdown have finished opening before anything in them is clicked
+    // (a click computed while they move lands beside its target).
+    await atRest(dialog);
+    await dialog.getByLabel('标签类型').click();
+    await clickOption(page, '计算标签');
+    await page.getByTestId('rule-editor').waitFor();
 
     // the default condition is on 年龄; an invalid value is flagged by the shared validator
     const age = page.getByTestId('rule-value-rule.all[0]');
