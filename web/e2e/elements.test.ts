@@ -12,6 +12,7 @@ import { recomputeAllTags } from '../../db/queries/tags/compute';
 import { idNumberCheckDigit } from '../../db/sensitive';
 import type { TestDb } from '../../db/testing/server';
 import { type BrowserHarness, startBrowserHarness } from './harness';
+import { clickAtRest, clickOption, mapPixels } from './waits';
 
 let h: BrowserHarness;
 let t: TestDb;
@@ -47,18 +48,29 @@ const login = (username: string): Promise<Page> => h.login(username);
 /** Opens an antd select by its label and picks the option with this text. */
 async function choose(page: Page, label: string, option: string): Promise<void> {
   await page.getByLabel(label, { exact: true }).click();
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).first().click();
+  await clickOption(page, option);
 }
 
-/** Clicks the element map at a coordinate (EPSG:4326), through the map's own conversion. */
+/**
+ * Clicks the element map at a coordinate (EPSG:4326), through the map's own conversion, once the
+ * grid's outline has arrived (the map fits to it then) and the map has rendered that view.
+ */
 async function clickMapAt(page: Page, lon: number, lat: number): Promise<void> {
   const map = page.getByTestId('element-map');
   await page.evaluate(() => window.scrollTo(0, 0));
-  const [x, y] = (await page.evaluate(
-    (c) =>
-      (window as unknown as { elementMap: { getPixelFromCoordinate: (c: number[]) => number[] } }).elementMap.getPixelFromCoordinate(c),
-    [lon, lat],
-  )) as number[];
+  await page.waitForFunction(() => {
+    type Layer = { getZIndex: () => number | undefined; getSource: () => { getFeatures: () => unknown[] } };
+    const m = (window as unknown as { elementMap?: { getLayers: () => { getArray: () => Layer[] } } }).elementMap;
+    // the grid layer is the one without a z-index (the point layer has 5)
+    return (
+      !!m &&
+      m
+        .getLayers()
+        .getArray()
+        .some((l) => l.getZIndex() === undefined && l.getSource().getFeatures().length > 0)
+    );
+  });
+  const [[x, y]] = await mapPixels(page, 'elementMap', [[lon, lat]]);
   const box = await map.boundingBox();
   if (!box) throw new Error('map not laid out');
   await page.mouse.click(box.x + x, box.y + y);
@@ -75,7 +87,7 @@ describe('element pages in Chromium', { timeout: 120_000 }, () => {
     await page.getByTestId('element-edit').waitFor();
     // The community's grids show at once in the picker (its one community opens by itself).
     await page.getByTestId('grid-picker').click();
-    await page.locator('.ant-select-tree-title', { hasText: new RegExp(`^${grid.name}$`) }).click();
+    await clickAtRest(page.locator('.ant-select-tree-title', { hasText: new RegExp(`^${grid.name}$`) }));
     await page.getByLabel('商户名称').fill(merchantName);
     await choose(page, '所属行业', '餐饮');
     await page.getByLabel('经营者', { exact: true }).fill('王测试');
@@ -101,7 +113,6 @@ describe('element pages in Chromium', { timeout: 120_000 }, () => {
     expect(await page.getByLabel('商户名称').inputValue()).toBe(merchantName);
     expect(await page.getByLabel('经营者电话').inputValue()).toBe('13912345678');
 
-    await page.waitForTimeout(600); // the map's fit to the grid
     const [cx, cy] = [(grid.x0 + grid.x1) / 2, (grid.y0 + grid.y1) / 2];
     await clickMapAt(page, cx, cy);
     await expect
@@ -143,7 +154,7 @@ describe('element pages in Chromium', { timeout: 120_000 }, () => {
     await expect.poll(async () => rows.count(), { timeout: 10_000 }).toBeGreaterThan(1);
     await page.getByTestId('tag-filter').locator('.ant-select').click();
     await page.keyboard.type('夜市');
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '夜市烧烤' }).click();
+    await clickOption(page, '夜市烧烤');
     await page.keyboard.press('Escape');
     await expect.poll(async () => rows.allTextContents(), { timeout: 10_000 }).toEqual([expect.stringContaining(merchantName)]);
     expect(await rows.first().textContent()).toContain('夜市烧烤');
@@ -247,7 +258,7 @@ describe('element pages in Chromium', { timeout: 120_000 }, () => {
     const pick = async (page: Page, name: string) => {
       await page.getByTestId('tag-filter').locator('.ant-select').click();
       await page.keyboard.type(name);
-      await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: name }).first().click();
+      await clickOption(page, name);
       await page.keyboard.press('Escape');
     };
     const total = (page: Page) => page.locator('.ant-pagination-total-text').textContent();
@@ -280,13 +291,13 @@ describe('element pages in Chromium', { timeout: 120_000 }, () => {
     await page.goto(`${base}/elements/grid_worker/new`);
     await page.getByTestId('element-edit').waitFor();
     await page.getByTestId('grid-picker').click();
-    await page.locator('.ant-select-tree-title', { hasText: new RegExp(`^${grid.name}$`) }).click();
+    await clickAtRest(page.locator('.ant-select-tree-title', { hasText: new RegExp(`^${grid.name}$`) }));
     await page.getByLabel('姓名', { exact: true }).fill('浏览器兼职员');
     await choose(page, '网格员类型', '兼职网格员');
     await page.getByLabel('岗位/身份').click();
     const options = page.locator('.ant-select-dropdown:visible .ant-select-item-option');
     await expect.poll(async () => (await options.allTextContents()).filter(Boolean), { timeout: 10_000 }).toEqual(['体制内', '体制外']);
-    await options.filter({ hasText: '体制外' }).click();
+    await clickAtRest(options.filter({ hasText: '体制外' }));
     await choose(page, '兼职类型', '志愿者');
     await page.getByTestId('element-save').click();
     await page.getByTestId('element-detail').waitFor();
