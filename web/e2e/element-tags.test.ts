@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureStandardTags } from '../../db/queries/tags/catalogue';
 import type { TestDb } from '../../db/testing/server';
 import { type BrowserHarness, startBrowserHarness } from './harness';
+import { clickOption } from './waits';
 
 let h: BrowserHarness;
 let t: TestDb;
@@ -64,7 +65,7 @@ const login = (username: string): Promise<Page> => h.login(username);
 async function addTag(page: Page, name: string): Promise<void> {
   const panel = page.getByTestId('element-tag-panel');
   await panel.getByTestId('element-tag-select').click();
-  await page.locator('.ant-select-item-option:visible', { hasText: name }).first().click();
+  await clickOption(page, name);
   await panel.getByRole('button', { name: /打标签/ }).click();
 }
 
