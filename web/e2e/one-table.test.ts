@@ -13,6 +13,7 @@ import { recomputeAllTags } from '../../db/queries/tags/compute';
 import { idNumberCheckDigit } from '../../db/sensitive';
 import type { TestDb } from '../../db/testing/server';
 import { type BrowserHarness, pickOption, startBrowserHarness } from './harness';
+import { clickAtRest, clickOption, mapPixels } from './waits';
 
 let h: BrowserHarness;
 let t: TestDb;
@@ -96,7 +97,6 @@ describe('one table in Chromium', { timeout: 90_000 }, () => {
     await page.getByTestId('grid-map').locator('canvas').first().waitFor();
     await pickOption(page, 'map-community', pair.community);
     await pickOption(page, 'map-grid', pair.name);
-    await page.waitForTimeout(600); // the view's fit animation
     await page.getByRole('button', { name: '重新绘制' }).click();
     const dy = (pair.ay1 - pair.ay0) * 0.1;
     const xEnd = pair.ax1 + (pair.bx1 - pair.ax1) / 2; // halfway into the neighbour
@@ -106,10 +106,8 @@ describe('one table in Chromium', { timeout: 90_000 }, () => {
       [xEnd, pair.ay1 - dy],
       [pair.ax0 + 0.0005, pair.ay1 - dy],
     ];
-    const pixels = (await page.evaluate((cs) => {
-      const map = (window as unknown as { gridMap: { getPixelFromCoordinate: (c: number[]) => number[] } }).gridMap;
-      return cs.map((c) => map.getPixelFromCoordinate(c));
-    }, corners)) as number[][];
+    // After the view's fit to the community (an animation) and drawn as it now is.
+    const pixels = await mapPixels(page, 'gridMap', corners);
     const box = await page.getByTestId('grid-map').boundingBox();
     if (!box) throw new Error('map not laid out');
     for (const [x, y] of pixels) {
@@ -219,15 +217,15 @@ describe('one table in Chromium', { timeout: 90_000 }, () => {
     await page.getByText('孤寡老人', { exact: true }).click();
     await page.getByTestId('care-add-person').click();
     await page.keyboard.type(person.name);
-    await page.locator('.ant-select-item-option:visible', { hasText: person.name }).first().click();
+    await clickOption(page, person.name);
     const dialog = page.getByRole('dialog');
     await dialog.getByText('包联小组').first().waitFor();
     // Saving without a full-time member is refused in Chinese.
-    await dialog.getByRole('button', { name: /保\s*存/ }).click();
+    await clickAtRest(dialog.getByRole('button', { name: /保\s*存/ })); // the dialog has opened
     await page.getByText('包联成员：不应少于 1 个项').or(page.getByText('至少需要一名专职网格员')).first().waitFor();
     for (const w of [full, part]) {
       await dialog.getByTestId('care-add-member').click();
-      await page.locator('.ant-select-item-option:visible', { hasText: w.name }).first().click();
+      await clickOption(page, w.name);
       await dialog.getByTestId('care-members').locator('.ant-table-row', { hasText: w.name }).waitFor();
     }
     await dialog.getByRole('button', { name: /保\s*存/ }).click();
@@ -242,8 +240,9 @@ describe('one table in Chromium', { timeout: 90_000 }, () => {
         ).map((r) => `${r.worker_id}:${r.role}`),
       )
       .toEqual([`${full.id}:full_time`, `${part.id}:part_time`]);
+    // The list is read again after the save: wait for the person's refreshed row, not one still showing the old state.
     const row = page.locator('.ant-table-row', { hasText: person.name });
-    await row.waitFor();
+    await expect.poll(async () => (await row.count()) === 1 && (await row.locator('td').allTextContents()).includes('已包联')).toBe(true);
     expect(await row.locator('td').allTextContents()).toEqual(expect.arrayContaining(['1', '已包联']));
     await page.screenshot({ path: '/tmp/one-table-care-team.png' });
     expect(await t.db('audit_log').where({ action: 'care.team', object_id: String(person.id) })).toHaveLength(1);
@@ -269,15 +268,18 @@ describe('one table in Chromium', { timeout: 90_000 }, () => {
     const page = await login('community');
     await page.goto(`${base}/coverage`);
     await page.getByRole('tab', { name: '包户配置' }).click();
+    // Each filter's list has arrived before the next filter is chosen (the tab shows whichever answer comes last).
+    const problems = (has: string) =>
+      page.waitForResponse((r) => r.url().includes('/api/coverage/problems') && r.url().includes(has) && r.ok());
     await page.getByTestId('coverage-problem').click();
-    await page.locator('.ant-select-item-option:visible', { hasText: '全部要素' }).click();
+    await Promise.all([problems('problem=all'), clickOption(page, '全部要素')]);
     await page.getByTestId('coverage-element-type').click();
-    await page.locator('.ant-select-item-option:visible', { hasText: '商户' }).click();
+    await Promise.all([problems('elementType=merchant'), clickOption(page, '商户')]);
     const row = page.locator('.ant-table-row', { hasText: m.name }).first();
     await row.waitFor();
     await row.locator('.ant-checkbox-input').check();
     await page.getByTestId('assign-worker').click();
-    await page.locator('.ant-select-item-option:visible', { hasText: other.name }).first().click();
+    await clickOption(page, other.name);
     await page.getByRole('button', { name: '批量包户' }).click();
     await expect
       .poll(
@@ -307,7 +309,7 @@ describe('one table in Chromium', { timeout: 90_000 }, () => {
     await page.locator('.page-head', { hasText: hh.household_no }).waitFor();
     for (const name of ['重点走访户', '困难户']) {
       await panel.getByTestId('element-tag-select').click();
-      await page.locator('.ant-select-item-option:visible', { hasText: name }).first().click();
+      await clickOption(page, name);
       await panel.getByRole('button', { name: /打标签/ }).click();
       await panel.locator('.ant-tag', { hasText: name }).waitFor();
     }
@@ -339,20 +341,14 @@ describe('one table in Chromium', { timeout: 90_000 }, () => {
     await page.getByTestId('grid-map').locator('canvas').first().waitFor();
     await pickOption(page, 'map-community', g.community);
     await pickOption(page, 'map-grid', g.name);
-    await page.waitForTimeout(600); // the view's fit animation
     await page.getByRole('button', { name: '拆分网格' }).click();
     const mid = (g.x0 + g.x1) / 2;
     const dy = (g.y1 - g.y0) * 0.05;
-    const pixels = (await page.evaluate(
-      (cs) => {
-        const map = (window as unknown as { gridMap: { getPixelFromCoordinate: (c: number[]) => number[] } }).gridMap;
-        return cs.map((c) => map.getPixelFromCoordinate(c));
-      },
-      [
-        [mid, g.y0 - dy],
-        [mid, g.y1 + dy],
-      ],
-    )) as number[][];
+    // After the view's fit to the community (an animation) and drawn as it now is.
+    const pixels = await mapPixels(page, 'gridMap', [
+      [mid, g.y0 - dy],
+      [mid, g.y1 + dy],
+    ]);
     const box = await page.getByTestId('grid-map').boundingBox();
     if (!box) throw new Error('map not laid out');
     await page.mouse.click(box.x + pixels[0][0], box.y + pixels[0][1]);
