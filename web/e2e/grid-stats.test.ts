@@ -10,6 +10,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestDb } from '../../db/testing/server';
 import { type BrowserHarness, startBrowserHarness } from './harness';
+import { clickOption } from './waits';
 
 let h: BrowserHarness;
 let t: TestDb;
@@ -66,7 +67,7 @@ describe('网格管理 in Chromium', { timeout: 120_000 }, () => {
 
     // D-1: 基础网格 → 专属网格 from the list, saved.
     await page.getByTestId(`grid-type-${grid.id}`).click();
-    await page.locator('.ant-select-item-option:visible', { hasText: '专属网格' }).click();
+    await clickOption(page, '专属网格');
     await expect.poll(async () => (await t.db('org_units').where({ id: grid.id }).first('grid_type')).grid_type).toBe('exclusive');
 
     // F-1: 力量配置 → 设为网格长 on a 网格员; exactly one 网格长 afterwards.
@@ -133,8 +134,8 @@ describe('网格管理 in Chromium', { timeout: 120_000 }, () => {
       x1: number;
       y1: number;
     };
-    const gridNames = () =>
-      page.evaluate(() => {
+    const names = (level: string) =>
+      page.evaluate((lv) => {
         const map = (
           window as unknown as {
             gridMap: {
@@ -146,9 +147,12 @@ describe('网格管理 in Chromium', { timeout: 120_000 }, () => {
           .getLayers()
           .getArray()
           .flatMap((l) => l.getSource()?.getFeatures?.() ?? [])
-          .filter((f) => f.get('level') === 'grid')
+          .filter((f) => f.get('level') === lv)
           .map((f) => String(f.get('name')));
-      });
+      }, level);
+    const gridNames = () => names('grid');
+    // Not drawn at the city's zoom — checked once the city's outlines are there (before they load, nothing is drawn at all).
+    await expect.poll(() => names('community'), { timeout: 20_000 }).not.toEqual([]);
     expect(await gridNames()).toEqual([]);
     await page.evaluate(
       (e) => {
@@ -197,7 +201,8 @@ describe('网格管理 in Chromium', { timeout: 120_000 }, () => {
     expect(await points(5)).toBeLessThanOrEqual(inView);
     await expect.poll(() => points(6), { timeout: 20_000 }).toBeGreaterThan(0);
     await page.getByRole('checkbox', { name: '楼栋' }).uncheck();
-    expect(await points(5)).toBe(-1);
+    // The layer is hidden in an effect after the checkbox renders (it had points until then).
+    await expect.poll(() => points(5)).toBe(-1);
     await page.close();
   });
 
