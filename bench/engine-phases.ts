@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { openDb } from '../db/connection';
 import { createRuntime, type Runtime } from '../temporal-config/index';
 import { benchActivities } from './activities';
-import { type BenchOptions, runWindowed } from './workload';
+import { type BenchOptions, measuredWindow, runWindowed } from './workload';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const TASK_QUEUE = 'bench';
@@ -51,16 +51,14 @@ async function starts(rt: Runtime, o: Opts): Promise<number> {
 }
 
 /** two_activity_wf_per_s: start → two activities → result, end to end, as the DBOS peer does. */
-async function twoActivity(rt: Runtime, o: Opts): Promise<number> {
+async function twoActivity(rt: Runtime, o: Opts, dbUrl: string): Promise<number> {
   const one = async (id: string, i: number) => {
     const h = await rt.client.start<number>('twoActivities', { workflowId: id, taskQueue: TASK_QUEUE, args: [i] });
     const r = await h.result();
     if (r !== (i + 1) * 2) throw new Error(`wrong result ${r}`);
   };
   await runWindowed(50, o.concurrency, (i) => one(`warm-${i}`, i));
-  const t0 = performance.now();
-  await runWindowed(o.n, o.concurrency, (i) => one(`two-${i}`, i));
-  return o.n / ((performance.now() - t0) / 1000);
+  return measuredWindow('two_activity', o.n, dbUrl, () => runWindowed(o.n, o.concurrency, (i) => one(`two-${i}`, i)));
 }
 
 /**
@@ -120,13 +118,14 @@ export async function runEnginePhase(phase: string, dbUrl: string, o: Opts): Pro
     taskQueue: TASK_QUEUE,
     maxConcurrentActivities: o.concurrency,
     maxConcurrentWorkflowTasks: Number(process.env.BENCH_WFT_CONCURRENCY) || undefined,
+    sandboxThread: process.env.BENCH_SANDBOX_THREAD !== '0',
   });
   try {
     switch (phase) {
       case 'starts':
         return await starts(rt, o);
       case 'two_activity':
-        return await twoActivity(rt, o);
+        return await twoActivity(rt, o, dbUrl);
       case 'timers':
         return await timers(rt, o);
       case 'rss':

@@ -6,7 +6,7 @@
  * results, completion.
  */
 import { DBOS } from '@dbos-inc/dbos-sdk';
-import { type BenchOptions, runWindowed } from './workload';
+import { type BenchOptions, measuredWindow, runWindowed } from './workload';
 
 export async function dbosTwoActivity(opts: BenchOptions & { systemDatabaseUrl: string }): Promise<number> {
   DBOS.setConfig({
@@ -31,13 +31,13 @@ export async function dbosTwoActivity(opts: BenchOptions & { systemDatabaseUrl: 
       const h = await DBOS.startWorkflow(twoSteps, { workflowID: `warm-${opts.runTag}-${i}` })(i);
       await h.getResult();
     });
-    const t0 = performance.now();
-    await runWindowed(opts.n, opts.concurrency, async (i) => {
-      const h = await DBOS.startWorkflow(twoSteps, { workflowID: `wf-${opts.runTag}-${i}` })(i);
-      const r = await h.getResult();
-      if (r !== (i + 1) * 2) throw new Error(`wrong result ${r}`);
-    });
-    return opts.n / ((performance.now() - t0) / 1000);
+    return await measuredWindow('peer', opts.n, opts.systemDatabaseUrl, () =>
+      runWindowed(opts.n, opts.concurrency, async (i) => {
+        const h = await DBOS.startWorkflow(twoSteps, { workflowID: `wf-${opts.runTag}-${i}` })(i);
+        const r = await h.getResult();
+        if (r !== (i + 1) * 2) throw new Error(`wrong result ${r}`);
+      }),
+    );
   } finally {
     await DBOS.shutdown();
   }

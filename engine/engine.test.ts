@@ -14,6 +14,7 @@ import { approveSignal, statusQuery } from '../workflows/demo';
 import { claimEffectOnce } from './activities';
 import { workflowBundle } from './bundle';
 import { proto } from './proto';
+import { killSandboxThreadsForTest } from './sandbox';
 import { createTestEnv, type TestEnv } from './testing';
 
 const workflowsPath = fileURLToPath(new URL('../workflows/demo/index.ts', import.meta.url));
@@ -98,6 +99,22 @@ describe('embedded engine', () => {
     await env.sleep('3 days');
     expect(await h.result()).toBe('已超时');
     await expect(h.signal(approveSignal, '迟到')).rejects.toThrow(/已结束/);
+  });
+
+  it('N-3 the sandbox thread dies: the waiting run fails one task, is rebuilt by replay in a new thread and completes', async () => {
+    const h = await env.client.start('approval', { workflowId: 'appr-thread', taskQueue: env.taskQueue, args: ['3 days'] });
+    await env.sleep('1 hour');
+    expect(await h.query(statusQuery)).toBe('待审批');
+    const replays = env.engine.stats.replays;
+    await killSandboxThreadsForTest();
+    await h.signal(approveSignal, '王五');
+    await env.idle();
+    const failed = await t.db('wf_executions').where({ workflow_id: 'appr-thread' }).first();
+    expect(failed.wft_failures).toBe(1);
+    expect(failed.last_wft_error).toMatch(/沙箱线程/);
+    await env.sleep('1 minute'); // the failed task's retry backoff
+    expect(await h.result()).toBe('已审批:王五');
+    expect(env.engine.stats.replays).toBeGreaterThan(replays);
   });
 });
 

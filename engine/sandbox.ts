@@ -10,13 +10,15 @@ import type { coresdk, google } from '@temporalio/proto';
 
 type Timestamp = google.protobuf.ITimestamp;
 
-import type { Workflow, WorkflowCreator } from '@temporalio/worker/lib/workflow/interface';
+import { Worker } from 'node:worker_threads';
+import type { Workflow, WorkflowCreateOptions, WorkflowCreator } from '@temporalio/worker/lib/workflow/interface';
 import { ReusableVMWorkflowCreator } from '@temporalio/worker/lib/workflow/reusable-vm';
 import { VMWorkflowCreator } from '@temporalio/worker/lib/workflow/vm';
 import { globalHandlers } from '@temporalio/worker/lib/workflow/vm-shared';
 import type { WorkflowInfo } from '@temporalio/workflow';
 import { createUnsafeRandomSource } from '@temporalio/workflow/lib/random-helpers';
 import { loadBundle, workflowBundle } from './bundle';
+import { proto as P } from './proto';
 
 export type { Workflow };
 export type InitJob = coresdk.workflow_activation.IInitializeWorkflow;
@@ -37,19 +39,29 @@ export interface SandboxOptions {
    * reviewed code. Turn it on (e.g. 2000) when running workflow code that is not.
    */
   deadlockTimeoutMs?: number;
+  /**
+   * true (the default): the sandboxes live in a worker thread of their own (engine/sandbox-thread.mjs),
+   * as in the SDK Worker, so workflow code runs beside the database work of the main thread instead
+   * of taking turns with it. false: in the main thread.
+   */
+  thread?: boolean;
 }
 
 const creators = new Map<string, Promise<WorkflowCreator>>();
 
-/** One creator per workflows path and mode, shared by every engine in the process. */
+/** One creator per workflows path, mode and thread choice, shared by every engine in the process. */
 export function sandboxCreator(opts: SandboxOptions): Promise<WorkflowCreator> {
   const mode = opts.mode ?? 'reusable';
   const timeout = opts.deadlockTimeoutMs;
-  const key = `${mode}:${timeout ?? 0}:${opts.workflowsPath}`;
+  const thread = opts.thread ?? true;
+  const key = `${mode}:${timeout ?? 0}:${thread}:${opts.workflowsPath}`;
   let p = creators.get(key);
   if (!p) {
     p = (async () => {
       const bundle = loadBundle(await workflowBundle(opts.workflowsPath), `workflow-bundle-${creators.size}.js`);
+      if (thread) {
+        return ThreadedCreator.start({ bundle, mode, deadlockTimeoutMs: timeout, activityNames: opts.activityNames ?? [] });
+      }
       const names = new Set(opts.activityNames ?? []);
       const creator =
         mode === 'vm'
@@ -127,4 +139,114 @@ export async function createSandbox(
     now: tsToMs(timestamp),
     showStackTraceSources: false,
   });
+}
+
+// ------------------------------------------------------------------ the sandbox thread
+
+type ThreadReply =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; error: { name?: string; message: string; stack?: string } };
+type ThreadInit = { bundle: ReturnType<typeof loadBundle>; mode: 'reusable' | 'vm'; deadlockTimeoutMs?: number; activityNames: string[] };
+
+/**
+ * Sandboxes in a worker thread (engine/sandbox-thread.mjs). Activations and completions cross as
+ * protobuf bytes. If the thread dies, its pending calls fail (the engine records a failed workflow
+ * task and evicts the run) and the next sandbox is made in a new thread, rebuilt there by replay.
+ */
+const threaded = new Set<ThreadedCreator>();
+
+/** Tests: ends every sandbox thread of this process abruptly, as a crash would. */
+export async function killSandboxThreadsForTest(): Promise<void> {
+  await Promise.all([...threaded].map((c) => c.kill()));
+}
+
+class ThreadedCreator implements WorkflowCreator {
+  private worker!: Worker;
+  private nextId = 0;
+  private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  /** Set when the thread died; the next createWorkflow starts a new one. */
+  private respawn?: Promise<void>;
+  private dead = false;
+
+  private constructor(private readonly init: ThreadInit) {}
+
+  static async start(init: ThreadInit): Promise<ThreadedCreator> {
+    const c = new ThreadedCreator(init);
+    await c.spawn();
+    threaded.add(c);
+    return c;
+  }
+
+  private async spawn(): Promise<void> {
+    const worker = new Worker(new URL('./sandbox-thread.mjs', import.meta.url));
+    this.worker = worker;
+    this.dead = false;
+    worker.unref(); // ref'd only while a call is pending (see call)
+    worker.on('message', (m: ThreadReply) => {
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.pending.delete(m.id);
+      if (this.pending.size === 0) worker.unref();
+      if (m.ok) p.resolve(m.value);
+      else p.reject(Object.assign(new Error(m.error.message), { name: m.error.name ?? 'Error', stack: m.error.stack }));
+    });
+    worker.on('error', (err) => this.failAll(worker, err));
+    worker.on('exit', (code) => this.failAll(worker, new Error(`工作流沙箱线程已退出 (退出码 ${code})`)));
+    await this.call(worker, { type: 'init', ...this.init });
+  }
+
+  private failAll(worker: Worker, err: Error): void {
+    if (this.worker !== worker) return;
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    this.dead = true;
+    this.respawn = undefined;
+    for (const p of pending) p.reject(err);
+  }
+
+  call(worker: Worker, msg: Record<string, unknown>): Promise<unknown> {
+    if (worker !== this.worker || this.dead) return Promise.reject(new Error('工作流沙箱线程已重启, 该运行需重放'));
+    const id = this.nextId++;
+    if (this.pending.size === 0) worker.ref();
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ id, ...msg });
+    });
+  }
+
+  async createWorkflow(options: WorkflowCreateOptions): Promise<Workflow> {
+    if (this.dead) {
+      this.respawn ??= this.spawn();
+      await this.respawn;
+    }
+    const worker = this.worker;
+    // Functions do not cross threads; the SDK's initRuntime puts its own now/random back.
+    const { now: _now, random: _random, ...unsafe } = options.info.unsafe;
+    await this.call(worker, { type: 'create', options: { ...options, info: { ...options.info, unsafe } } });
+    const runId = options.info.runId;
+    return {
+      activate: async (activation) => {
+        const bytes = (await this.call(worker, {
+          type: 'activate',
+          runId,
+          activation: P.coresdk.workflow_activation.WorkflowActivation.encode(activation).finish(),
+        })) as Uint8Array;
+        return P.coresdk.workflow_completion.WorkflowActivationCompletion.decode(bytes);
+      },
+      getAndResetSinkCalls: async () => [], // the thread drops them after each activation
+      dispose: async () => {
+        if (worker === this.worker && !this.dead) await this.call(worker, { type: 'dispose', runId }).catch(() => {});
+      },
+    };
+  }
+
+  async kill(): Promise<void> {
+    await this.worker.terminate();
+  }
+
+  async destroy(): Promise<void> {
+    threaded.delete(this);
+    this.dead = true;
+    await this.worker.terminate();
+  }
 }

@@ -84,6 +84,8 @@ export interface EngineOptions {
   maxCachedWorkflows?: number;
   /** Fail a workflow task whose sandbox call runs longer than this (default: off; see sandbox.ts). */
   deadlockTimeoutMs?: number;
+  /** Sandboxes in a worker thread of their own (default true), or in the calling thread (false). */
+  sandboxThread?: boolean;
   /** Workflow tasks claimed and applied per transaction (default 50). */
   workflowTaskBatch?: number;
   /** Identity written into history (defaults to pid@host). */

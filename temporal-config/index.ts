@@ -55,6 +55,8 @@ export interface RuntimeOptions {
   maxCachedWorkflows?: number;
   maxConcurrentActivities?: number;
   maxConcurrentWorkflowTasks?: number;
+  /** Embedded only: workflow sandboxes in a worker thread of their own (default true). */
+  sandboxThread?: boolean;
 }
 
 export interface Runtime {
@@ -114,6 +116,7 @@ async function embeddedRuntime(o: Resolved): Promise<Runtime> {
     workflowsPath: o.workflowsPath,
     payloadCodecs: o.payloadCodecs,
     maxCachedWorkflows: o.maxCachedWorkflows,
+    sandboxThread: o.sandboxThread,
   });
   await engine.ready();
   const client = new EmbeddedWorkflowClient(engine);

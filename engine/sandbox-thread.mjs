@@ -1,0 +1,75 @@
+/**
+ * The sandbox thread (a Node worker thread): holds the workflow sandboxes of one engine process,
+ * as the SDK Worker does with its workflow threads (`@temporalio/worker/lib/workflow/
+ * workflow-worker-thread`). The main thread keeps the database, the codec and the history; this
+ * thread runs the workflow code. Plain JavaScript because a worker thread gets no TypeScript loader.
+ *
+ * Messages from the main thread (engine/sandbox.ts `ThreadedCreator`), each answered with
+ * `{ id, ok: true, value }` or `{ id, ok: false, error: { name, message, stack } }`:
+ *   { id, type: 'init', bundle, mode, deadlockTimeoutMs, activityNames }
+ *   { id, type: 'create', options }          options of WorkflowCreator.createWorkflow, minus functions
+ *   { id, type: 'activate', runId, activation } activation encoded as coresdk WorkflowActivation bytes;
+ *                                             value: WorkflowActivationCompletion bytes
+ *   { id, type: 'dispose', runId }
+ */
+import { createRequire } from 'node:module';
+import { parentPort } from 'node:worker_threads';
+
+const require = createRequire(import.meta.url);
+const { ReusableVMWorkflowCreator } = require('@temporalio/worker/lib/workflow/reusable-vm');
+const { VMWorkflowCreator } = require('@temporalio/worker/lib/workflow/vm');
+const { globalHandlers } = require('@temporalio/worker/lib/workflow/vm-shared');
+const { coresdk } = require('@temporalio/proto');
+
+const Activation = coresdk.workflow_activation.WorkflowActivation;
+const Completion = coresdk.workflow_completion.WorkflowActivationCompletion;
+
+/** @type {import('@temporalio/worker/lib/workflow/interface').WorkflowCreator | undefined} */
+let creator;
+/** @type {Map<string, import('@temporalio/worker/lib/workflow/interface').Workflow>} */
+const workflows = new Map();
+
+async function handle(msg) {
+  switch (msg.type) {
+    case 'init': {
+      const names = new Set(msg.activityNames);
+      creator =
+        msg.mode === 'vm'
+          ? await VMWorkflowCreator.create(msg.bundle, msg.deadlockTimeoutMs, names)
+          : await ReusableVMWorkflowCreator.create(msg.bundle, msg.deadlockTimeoutMs, names);
+      // The SDK's V8 promise hook serves only the `__stack_trace` query; it taxes every promise.
+      globalHandlers.stopPromiseHook();
+      globalHandlers.promiseHookInstalled = false;
+      return undefined;
+    }
+    case 'create': {
+      if (!creator) throw new Error('沙箱线程尚未初始化');
+      workflows.set(msg.options.info.runId, await creator.createWorkflow(msg.options));
+      return undefined;
+    }
+    case 'activate': {
+      const wf = workflows.get(msg.runId);
+      if (!wf) throw new Error(`沙箱线程中没有运行 ${msg.runId}`);
+      const completion = await wf.activate(Activation.decode(msg.activation));
+      await wf.getAndResetSinkCalls(); // workflow logs: not needed by the engine
+      return Completion.encode(completion).finish();
+    }
+    case 'dispose': {
+      const wf = workflows.get(msg.runId);
+      workflows.delete(msg.runId);
+      await wf?.dispose();
+      return undefined;
+    }
+    default:
+      throw new Error(`未知的沙箱线程消息 ${msg.type}`);
+  }
+}
+
+parentPort.on('message', async (msg) => {
+  try {
+    // Not transferred: protobufjs writes small messages into Node's shared buffer pool.
+    parentPort.postMessage({ id: msg.id, ok: true, value: await handle(msg) });
+  } catch (err) {
+    parentPort.postMessage({ id: msg.id, ok: false, error: { name: err?.name, message: String(err?.message ?? err), stack: err?.stack } });
+  }
+});
