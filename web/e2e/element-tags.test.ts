@@ -119,7 +119,7 @@ describe('标签 card on element detail pages in Chromium', { timeout: 120_000 }
     // Back on the merchant: remove it with the tag's close icon.
     await page.goto(`${base}/elements/merchant/${merchant.id}`);
     await panel.locator('.ant-tag', { hasText: TAG }).locator('.ant-tag-close-icon').click();
-    await expect.poll(async () => panel.locator('.ant-tag', { hasText: TAG }).count()).toBe(0);
+    await expect.poll(async () => panel.locator('.ant-tag', { hasText: TAG }).count(), { timeout: 20_000 }).toBe(0);
     expect(await tagged()).toBe(0);
     const log = await t
       .db('tag_log')

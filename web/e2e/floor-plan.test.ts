@@ -120,7 +120,7 @@ describe('楼盘表 and rule editor in Chromium', { timeout: 120_000 }, () => {
     await age.fill('60');
     await page.getByTestId('rule-add-group-rule').click();
     await pickOption(page, 'rule-field-rule.all[1].any[0]', '动态状态');
-    await expect.poll(async () => page.getByTestId('rule-problems').count()).toBe(0);
+    await expect.poll(async () => page.getByTestId('rule-problems').count(), { timeout: 20_000 }).toBe(0);
     const json = JSON.parse((await page.getByTestId('rule-json').textContent()) ?? '');
     expect(json).toEqual({ all: [{ field: 'age', op: '>=', value: 60 }, { any: [{ field: 'dynamic_status', op: '=', value: '在册' }] }] });
 

@@ -68,7 +68,9 @@ describe('网格管理 in Chromium', { timeout: 120_000 }, () => {
     // D-1: 基础网格 → 专属网格 from the list, saved.
     await page.getByTestId(`grid-type-${grid.id}`).click();
     await clickOption(page, '专属网格');
-    await expect.poll(async () => (await t.db('org_units').where({ id: grid.id }).first('grid_type')).grid_type).toBe('exclusive');
+    await expect
+      .poll(async () => (await t.db('org_units').where({ id: grid.id }).first('grid_type')).grid_type, { timeout: 20_000 })
+      .toBe('exclusive');
 
     // F-1: 力量配置 → 设为网格长 on a 网格员; exactly one 网格长 afterwards.
     await page.getByTestId(`forces-${grid.id}`).click();
@@ -76,7 +78,9 @@ describe('网格管理 in Chromium', { timeout: 120_000 }, () => {
     await forces.locator('.ant-table-row', { hasText: member.name }).waitFor();
     await page.getByTestId(`appoint-${member.id}`).click();
     await expect
-      .poll(async () => t.db('grid_workers').where({ grid_id: grid.id, sub_kind: 'leader' }).whereNot('status', 'left').pluck('id'))
+      .poll(async () => t.db('grid_workers').where({ grid_id: grid.id, sub_kind: 'leader' }).whereNot('status', 'left').pluck('id'), {
+        timeout: 20_000,
+      })
       .toEqual([member.id]);
     await forces.locator('.ant-table-row', { hasText: member.name }).getByText('网格长').waitFor();
     await page.screenshot({ path: '/tmp/grid-stats.png' });
@@ -202,7 +206,7 @@ describe('网格管理 in Chromium', { timeout: 120_000 }, () => {
     await expect.poll(() => points(6), { timeout: 20_000 }).toBeGreaterThan(0);
     await page.getByRole('checkbox', { name: '楼栋' }).uncheck();
     // The layer is hidden in an effect after the checkbox renders (it had points until then).
-    await expect.poll(() => points(5)).toBe(-1);
+    await expect.poll(() => points(5), { timeout: 20_000 }).toBe(-1);
     await page.close();
   });
 

@@ -230,7 +230,7 @@ describe('Fengqiao issue flow in Chromium', { timeout: 480_000 }, () => {
     // The community's list: 待办 tab with a count, the issue in it; the detail with map and photo.
     const c = await pc('community', '/issues');
     await ready(c.page, 'issue-list');
-    await expect.poll(async () => c.page.getByTestId('tab-todo').textContent()).toMatch(/待办\s*[1-9]/);
+    await expect.poll(async () => c.page.getByTestId('tab-todo').textContent(), { timeout: 20_000 }).toMatch(/待办\s*[1-9]/);
     await c.page.getByText('3号楼前路灯不亮').waitFor();
     await c.page.screenshot({ path: '/tmp/issue-pc-list.png' });
     await c.page.getByText('3号楼前路灯不亮').click();
@@ -339,24 +339,30 @@ describe('Fengqiao issue flow in Chromium', { timeout: 480_000 }, () => {
     await r.page.getByTestId('m-resident-rate').click();
     await r.page.getByText('您已评价').waitFor();
     await expect
-      .poll(async () => {
-        await rt.idle?.();
-        return (await t.db('issues').where({ issue_no: issueNo }).first()).external_rating;
-      })
+      .poll(
+        async () => {
+          await rt.idle?.();
+          return (await t.db('issues').where({ issue_no: issueNo }).first()).external_rating;
+        },
+        { timeout: 20_000 },
+      )
       .toBe(4);
 
     // 8. The street archives (PC); the detail shows the whole history.
     await pcAct(s.page, issueNo, '结案归档', async () => undefined);
     await expect
-      .poll(async () => {
-        await rt.idle?.();
-        return step(issueNo);
-      })
+      .poll(
+        async () => {
+          await rt.idle?.();
+          return step(issueNo);
+        },
+        { timeout: 20_000 },
+      )
       .toBe('archived');
     await s.page.goto(`${base}/issues/${issueNo}`);
     await s.page.getByTestId('issue-detail').waitFor();
     const tl = s.page.getByTestId('issue-timeline');
-    await expect.poll(async () => tl.textContent()).toContain('已归档');
+    await expect.poll(async () => tl.textContent(), { timeout: 20_000 }).toContain('已归档');
     const text = (await tl.textContent()) ?? '';
     for (const label of ['上报', '核实上报', '上报街道', '派单', '部门接单', '办理反馈', '核查通过', '居民评价', '结案归档', '已归档'])
       expect(text, label).toContain(label);
@@ -383,7 +389,9 @@ describe('Fengqiao issue flow in Chromium', { timeout: 480_000 }, () => {
   it('Q-4 Q-3 the reported issue left at the community goes overdue: 纪委监委 督办单 downloadable on its page, listed for the joint meeting', async () => {
     expect(reportedNo).toMatch(/^Q/);
     await rt.skipTime?.('8 days');
-    await expect.poll(async () => (await t.db('issues').where({ issue_no: reportedNo }).first()).supervision_level).toBe(3);
+    await expect
+      .poll(async () => (await t.db('issues').where({ issue_no: reportedNo }).first()).supervision_level, { timeout: 20_000 })
+      .toBe(3);
     const a = await pc('district', `/issues/${reportedNo}`);
     await a.page.getByTestId('issue-detail').waitFor();
     const link = a.page.getByTestId('document-download').first();
@@ -402,7 +410,7 @@ describe('Fengqiao issue flow in Chromium', { timeout: 480_000 }, () => {
     await a.page.goto(`${base}/issues?tab=supervised`);
     await a.page.getByTestId('issue-list').getByText('3号楼前路灯不亮').waitFor();
     // (已超期 compares with the server's wall clock, which the engine's skipped days do not move.)
-    await expect.poll(async () => a.page.getByTestId('tab-supervised').textContent()).toMatch(/督办中\s*[1-9]/);
+    await expect.poll(async () => a.page.getByTestId('tab-supervised').textContent(), { timeout: 20_000 }).toMatch(/督办中\s*[1-9]/);
     await a.page.screenshot({ path: '/tmp/issue-pc-list-supervised.png' });
     await a.ctx.close();
     // 纪委监委 reads the issue (no inbox of its own): no handle button, no permission error.
@@ -428,7 +436,9 @@ describe('Fengqiao issue flow in Chromium', { timeout: 480_000 }, () => {
     await a.page.getByTestId('category-tree').getByText('路灯故障').click();
     await a.page.getByTestId('party-editor').getByText('五方责任').waitFor();
     // The form takes the category's values in an effect after it renders: wait for them.
-    await expect.poll(async () => a.page.getByTestId('party-editor').locator('input').nth(1).inputValue()).toBe('路灯故障');
+    await expect
+      .poll(async () => a.page.getByTestId('party-editor').locator('input').nth(1).inputValue(), { timeout: 20_000 })
+      .toBe('路灯故障');
     // Q-2: add a 配合部门 and save; the list (and so the dispatch suggestion) holds it.
     await a.page.getByRole('button', { name: '添加责任方' }).click();
     await a.page.getByPlaceholder('部门（主责/配合部门必填）').last().fill('城管');
@@ -443,7 +453,8 @@ describe('Fengqiao issue flow in Chromium', { timeout: 480_000 }, () => {
     // Each page measured with its data shown (a page still loading is narrow) and its layout settled.
     const loaded: Record<string, (p: Page) => Promise<void>> = {
       // the list and its tab counts arrive together; the district's 督办中 tab holds the overdue report
-      '/issues': (p) => expect.poll(async () => p.getByTestId('tab-supervised').textContent()).toMatch(/督办中\s*[1-9]/),
+      '/issues': (p) =>
+        expect.poll(async () => p.getByTestId('tab-supervised').textContent(), { timeout: 20_000 }).toMatch(/督办中\s*[1-9]/),
       '/issues/analysis': (p) => p.getByTestId('chart-category').locator('canvas').waitFor(),
       '/issues/responsibility': (p) => p.getByTestId('category-tree').getByText('路灯故障').waitFor(),
       '/issues/joint-meeting': (p) => p.getByTestId('joint-meeting').getByText('3号楼前路灯不亮').waitFor(),

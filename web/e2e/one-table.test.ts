@@ -78,7 +78,7 @@ describe('one table in Chromium', { timeout: 90_000 }, () => {
     await ok.waitFor();
     expect(await ok.textContent()).toContain('新增 2');
     expect(await t.db('residents').whereIn('name', ['浏览器甲', '浏览器乙']).pluck('name')).toHaveLength(2);
-    await expect.poll(async () => page.locator('.ant-table-row', { hasText: '居民-已修改.xlsx' }).count()).toBe(1);
+    await expect.poll(async () => page.locator('.ant-table-row', { hasText: '居民-已修改.xlsx' }).count(), { timeout: 20_000 }).toBe(1);
     await page.close();
   });
 
@@ -230,19 +230,23 @@ describe('one table in Chromium', { timeout: 90_000 }, () => {
     }
     await dialog.getByRole('button', { name: /保\s*存/ }).click();
     await expect
-      .poll(async () =>
-        (
-          await t
-            .db('care_relations')
-            .where({ resident_id: person.id, care_type: 'solitary_elderly' })
-            .orderBy('role')
-            .select('worker_id', 'role')
-        ).map((r) => `${r.worker_id}:${r.role}`),
+      .poll(
+        async () =>
+          (
+            await t
+              .db('care_relations')
+              .where({ resident_id: person.id, care_type: 'solitary_elderly' })
+              .orderBy('role')
+              .select('worker_id', 'role')
+          ).map((r) => `${r.worker_id}:${r.role}`),
+        { timeout: 20_000 },
       )
       .toEqual([`${full.id}:full_time`, `${part.id}:part_time`]);
     // The list is read again after the save: wait for the person's refreshed row, not one still showing the old state.
     const row = page.locator('.ant-table-row', { hasText: person.name });
-    await expect.poll(async () => (await row.count()) === 1 && (await row.locator('td').allTextContents()).includes('已包联')).toBe(true);
+    await expect
+      .poll(async () => (await row.count()) === 1 && (await row.locator('td').allTextContents()).includes('已包联'), { timeout: 20_000 })
+      .toBe(true);
     expect(await row.locator('td').allTextContents()).toEqual(expect.arrayContaining(['1', '已包联']));
     await page.screenshot({ path: '/tmp/one-table-care-team.png' });
     expect(await t.db('audit_log').where({ action: 'care.team', object_id: String(person.id) })).toHaveLength(1);
@@ -284,6 +288,7 @@ describe('one table in Chromium', { timeout: 90_000 }, () => {
     await expect
       .poll(
         async () => (await t.db('coverage_relations').where({ element_type: 'merchant', element_id: m.id }).first('worker_id'))?.worker_id,
+        { timeout: 20_000 },
       )
       .toBe(other.id);
     await page.locator('.ant-table-row', { hasText: m.name }).first().getByText(other.name).waitFor();
@@ -317,7 +322,7 @@ describe('one table in Chromium', { timeout: 90_000 }, () => {
     expect(await panel.getByTestId('tag-group-户标签').textContent()).toContain('困难户');
     // Remove the visit tag again: three changes in the history, newest first.
     await panel.locator('.ant-tag', { hasText: '重点走访户' }).locator('.ant-tag-close-icon').click();
-    await expect.poll(async () => panel.getByTestId('element-tag-log').locator('.ant-table-row').count()).toBe(3);
+    await expect.poll(async () => panel.getByTestId('element-tag-log').locator('.ant-table-row').count(), { timeout: 20_000 }).toBe(3);
     const first = await panel.getByTestId('element-tag-log').locator('.ant-table-row').first().locator('td').allTextContents();
     expect(first).toEqual(expect.arrayContaining(['重点走访户', '手动', '取消']));
     const log = await t.db('tag_log').where({ element_type: 'household', element_id: hh.id }).orderBy('id').select('tag_name', 'action');

@@ -154,7 +154,7 @@ describe('web shell in Chromium', { timeout: 120_000 }, () => {
     await titles.nth(1).waitFor();
     await titles.nth(1).click();
     // The community's own list: fewer than the street's, and not an empty one.
-    await expect.poll(count).toSatisfy((n: number) => n > 0 && n < all);
+    await expect.poll(count, { timeout: 20_000 }).toSatisfy((n: number) => n > 0 && n < all);
     await page.screenshot({ path: '/tmp/shell-residents.png' });
     // N-2 resize: the page itself never scrolls sideways (wide tables scroll inside their card).
     for (const width of [1920, 1280, 1024, 800]) {
@@ -205,7 +205,7 @@ describe('web shell in Chromium', { timeout: 120_000 }, () => {
     const id = page.getByTestId('resident-id-number');
     expect(await text(id)).toContain('*');
     await page.getByTestId('unmask').click();
-    await expect.poll(() => text(id)).toMatch(/^\d{17}[\dX]$/);
+    await expect.poll(() => text(id), { timeout: 20_000 }).toMatch(/^\d{17}[\dX]$/);
     await page.screenshot({ path: '/tmp/shell-resident.png' });
 
     // A change through the API (same session cookie) must show up as a version with its diff.
