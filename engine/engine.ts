@@ -328,6 +328,11 @@ export class Engine {
     );
   }
 
+  /** Whether the sandboxes live in a worker thread of their own (engine/sandbox.ts). */
+  get sandboxThreaded(): boolean {
+    return this.options.sandboxThread ?? true;
+  }
+
   /** Workflow tasks claimed and applied per transaction. */
   get workflowTaskBatch(): number {
     return this.options.workflowTaskBatch ?? 50;

@@ -4,8 +4,9 @@
  * workflow-worker-thread`). The main thread keeps the database, the codec and the history; this
  * thread runs the workflow code. Plain JavaScript because a worker thread gets no TypeScript loader.
  *
- * Messages from the main thread (engine/sandbox.ts `ThreadedCreator`), each answered with
- * `{ id, ok: true, value }` or `{ id, ok: false, error: { name, message, stack } }`:
+ * Messages from the main thread (engine/sandbox.ts `ThreadedCreator`) are arrays of calls, handled in
+ * order; each call is answered with `{ id, ok: true, value }` or `{ id, ok: false, error: { name,
+ * message, stack } }`, the answers also sent in arrays:
  *   { id, type: 'init', bundle, mode, deadlockTimeoutMs, activityNames }
  *   { id, type: 'create', options }          options of WorkflowCreator.createWorkflow, minus functions
  *   { id, type: 'activate', runId, activation } activation encoded as coresdk WorkflowActivation bytes;
@@ -52,7 +53,9 @@ async function handle(msg) {
       if (!wf) throw new Error(`沙箱线程中没有运行 ${msg.runId}`);
       const completion = await wf.activate(Activation.decode(msg.activation));
       await wf.getAndResetSinkCalls(); // workflow logs: not needed by the engine
-      return Completion.encode(completion).finish();
+      // A copy of its own: protobufjs writes small messages into a slice of Node's shared buffer
+      // pool, and posting the slice would copy (transferring it would detach) the whole pool.
+      return new Uint8Array(Completion.encode(completion).finish());
     }
     case 'dispose': {
       const wf = workflows.get(msg.runId);
@@ -65,11 +68,35 @@ async function handle(msg) {
   }
 }
 
-parentPort.on('message', async (msg) => {
-  try {
-    // Not transferred: protobufjs writes small messages into Node's shared buffer pool.
-    parentPort.postMessage({ id: msg.id, ok: true, value: await handle(msg) });
-  } catch (err) {
-    parentPort.postMessage({ id: msg.id, ok: false, error: { name: err?.name, message: String(err?.message ?? err), stack: err?.stack } });
-  }
+/** Replies go back in groups of this many, so the main thread can start on the first ones. */
+const REPLY_GROUP = 16;
+
+// A message is a batch of calls. Batches and their calls are handled strictly in order (a run's
+// create before its first activation), even where a call awaits.
+let queue = Promise.resolve();
+parentPort.on('message', (batch) => {
+  queue = queue.then(() => handleBatch(batch));
 });
+
+async function handleBatch(batch) {
+  let replies = [];
+  for (const msg of batch) {
+    try {
+      replies.push({ id: msg.id, ok: true, value: await handle(msg) });
+    } catch (err) {
+      replies.push({ id: msg.id, ok: false, error: { name: err?.name, message: String(err?.message ?? err), stack: err?.stack } });
+    }
+    if (replies.length >= REPLY_GROUP) {
+      post(replies);
+      replies = [];
+    }
+  }
+  if (replies.length > 0) post(replies);
+}
+
+function post(replies) {
+  parentPort.postMessage(
+    replies,
+    replies.flatMap((r) => (r.value instanceof Uint8Array ? [r.value.buffer] : [])),
+  );
+}

@@ -150,10 +150,25 @@ type ThreadInit = { bundle: ReturnType<typeof loadBundle>; mode: 'reusable' | 'v
 
 /**
  * Sandboxes in a worker thread (engine/sandbox-thread.mjs). Activations and completions cross as
- * protobuf bytes. If the thread dies, its pending calls fail (the engine records a failed workflow
- * task and evicts the run) and the next sandbox is made in a new thread, rebuilt there by replay.
+ * protobuf bytes, and the calls made in one turn of the event loop cross as one message (a batch of
+ * workflow tasks is one message each way, not one per task). If the thread dies, its pending calls
+ * fail (the engine records a failed workflow task and evicts the run) and the next sandbox is made
+ * in a new thread, rebuilt there by replay.
  */
 const threaded = new Set<ThreadedCreator>();
+
+/**
+ * protobufjs writes small messages into a slice of Node's shared 8 KB buffer pool; posting such a
+ * view would copy the whole pool (and transferring it would detach it). A copy of its own can be
+ * transferred.
+ */
+function ownBuffer(bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
+}
+
+function transferables(batch: Record<string, unknown>[]): ArrayBuffer[] {
+  return batch.flatMap((m) => (m.activation instanceof Uint8Array ? [m.activation.buffer as ArrayBuffer] : []));
+}
 
 /** Tests: ends every sandbox thread of this process abruptly, as a crash would. */
 export async function killSandboxThreadsForTest(): Promise<void> {
@@ -164,6 +179,8 @@ class ThreadedCreator implements WorkflowCreator {
   private worker!: Worker;
   private nextId = 0;
   private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  /** Calls not yet posted; flushed once the current turn's microtasks are done. */
+  private outbox: Record<string, unknown>[] = [];
   /** Set when the thread died; the next createWorkflow starts a new one. */
   private respawn?: Promise<void>;
   private dead = false;
@@ -181,14 +198,17 @@ class ThreadedCreator implements WorkflowCreator {
     const worker = new Worker(new URL('./sandbox-thread.mjs', import.meta.url));
     this.worker = worker;
     this.dead = false;
+    this.outbox = [];
     worker.unref(); // ref'd only while a call is pending (see call)
-    worker.on('message', (m: ThreadReply) => {
-      const p = this.pending.get(m.id);
-      if (!p) return;
-      this.pending.delete(m.id);
+    worker.on('message', (replies: ThreadReply[]) => {
+      for (const m of replies) {
+        const p = this.pending.get(m.id);
+        if (!p) continue;
+        this.pending.delete(m.id);
+        if (m.ok) p.resolve(m.value);
+        else p.reject(Object.assign(new Error(m.error.message), { name: m.error.name ?? 'Error', stack: m.error.stack }));
+      }
       if (this.pending.size === 0) worker.unref();
-      if (m.ok) p.resolve(m.value);
-      else p.reject(Object.assign(new Error(m.error.message), { name: m.error.name ?? 'Error', stack: m.error.stack }));
     });
     worker.on('error', (err) => this.failAll(worker, err));
     worker.on('exit', (code) => this.failAll(worker, new Error(`工作流沙箱线程已退出 (退出码 ${code})`)));
@@ -199,19 +219,28 @@ class ThreadedCreator implements WorkflowCreator {
     if (this.worker !== worker) return;
     const pending = [...this.pending.values()];
     this.pending.clear();
+    this.outbox = [];
     this.dead = true;
     this.respawn = undefined;
     for (const p of pending) p.reject(err);
   }
 
-  call(worker: Worker, msg: Record<string, unknown>): Promise<unknown> {
+  private call(worker: Worker, msg: Record<string, unknown>): Promise<unknown> {
     if (worker !== this.worker || this.dead) return Promise.reject(new Error('工作流沙箱线程已重启, 该运行需重放'));
     const id = this.nextId++;
     if (this.pending.size === 0) worker.ref();
+    if (this.outbox.length === 0) setImmediate(() => this.flush(worker));
+    this.outbox.push({ id, ...msg });
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, ...msg });
     });
+  }
+
+  private flush(worker: Worker): void {
+    if (worker !== this.worker || this.outbox.length === 0) return;
+    const batch = this.outbox;
+    this.outbox = [];
+    worker.postMessage(batch, transferables(batch));
   }
 
   async createWorkflow(options: WorkflowCreateOptions): Promise<Workflow> {
@@ -222,16 +251,19 @@ class ThreadedCreator implements WorkflowCreator {
     const worker = this.worker;
     // Functions do not cross threads; the SDK's initRuntime puts its own now/random back.
     const { now: _now, random: _random, ...unsafe } = options.info.unsafe;
-    await this.call(worker, { type: 'create', options: { ...options, info: { ...options.info, unsafe } } });
+    // Not awaited: the thread handles calls in order, so the first activation can travel with it.
+    const created = this.call(worker, { type: 'create', options: { ...options, info: { ...options.info, unsafe } } });
+    created.catch(() => {}); // reported by the first activation
     const runId = options.info.runId;
     return {
       activate: async (activation) => {
-        const bytes = (await this.call(worker, {
+        const reply = this.call(worker, {
           type: 'activate',
           runId,
-          activation: P.coresdk.workflow_activation.WorkflowActivation.encode(activation).finish(),
-        })) as Uint8Array;
-        return P.coresdk.workflow_completion.WorkflowActivationCompletion.decode(bytes);
+          activation: ownBuffer(P.coresdk.workflow_activation.WorkflowActivation.encode(activation).finish()),
+        });
+        await created;
+        return P.coresdk.workflow_completion.WorkflowActivationCompletion.decode((await reply) as Uint8Array);
       },
       getAndResetSinkCalls: async () => [], // the thread drops them after each activation
       dispose: async () => {

@@ -103,7 +103,7 @@ export type ActivityFunction = (...args: any[]) => Promise<unknown>;
 export interface WorkerOptions {
   taskQueue: string;
   activities?: Record<string, ActivityFunction>;
-  /** Workflow-task loops, each applying a batch of tasks per transaction (default 1; always 1 on PGlite). */
+  /** Workflow-task loops, each applying a batch of tasks per transaction (default 2 with the sandbox thread, else 1; always 1 on PGlite). */
   maxConcurrentWorkflowTasks?: number;
   maxConcurrentActivities?: number;
   /** Idle polling interval; in-process starts and signals wake the worker at once. */
