@@ -10,7 +10,8 @@
  *   { id, type: 'init', bundle, mode, deadlockTimeoutMs, activityNames }
  *   { id, type: 'create', options }          options of WorkflowCreator.createWorkflow, minus functions
  *   { id, type: 'activate', runId, activation } activation encoded as coresdk WorkflowActivation bytes;
- *                                             value: WorkflowActivationCompletion bytes
+ *                                             value: { completion: WorkflowActivationCompletion bytes,
+ *                                             disposed: true when a live run closed and was disposed }
  *   { id, type: 'dispose', runId }
  */
 import { createRequire } from 'node:module';
@@ -29,6 +30,10 @@ const Completion = coresdk.workflow_completion.WorkflowActivationCompletion;
 let creator;
 /** @type {Map<string, import('@temporalio/worker/lib/workflow/interface').Workflow>} */
 const workflows = new Map();
+
+function isTerminal(c) {
+  return Boolean(c.completeWorkflowExecution || c.failWorkflowExecution || c.cancelWorkflowExecution || c.continueAsNewWorkflowExecution);
+}
 
 async function handle(msg) {
   switch (msg.type) {
@@ -51,11 +56,19 @@ async function handle(msg) {
     case 'activate': {
       const wf = workflows.get(msg.runId);
       if (!wf) throw new Error(`沙箱线程中没有运行 ${msg.runId}`);
-      const completion = await wf.activate(Activation.decode(msg.activation));
+      const activation = Activation.decode(msg.activation);
+      const completion = await wf.activate(activation);
       await wf.getAndResetSinkCalls(); // workflow logs: not needed by the engine
+      // A live run that closes is evicted by the engine right after its task: dispose of it now,
+      // while its globals are still in place (a later dispose would switch scope once more).
+      const disposed = !activation.isReplaying && (completion.successful?.commands ?? []).some(isTerminal);
+      if (disposed) {
+        workflows.delete(msg.runId);
+        await wf.dispose();
+      }
       // A copy of its own: protobufjs writes small messages into a slice of Node's shared buffer
       // pool, and posting the slice would copy (transferring it would detach) the whole pool.
-      return new Uint8Array(Completion.encode(completion).finish());
+      return { completion: new Uint8Array(Completion.encode(completion).finish()), disposed };
     }
     case 'dispose': {
       const wf = workflows.get(msg.runId);
@@ -97,6 +110,6 @@ async function handleBatch(batch) {
 function post(replies) {
   parentPort.postMessage(
     replies,
-    replies.flatMap((r) => (r.value instanceof Uint8Array ? [r.value.buffer] : [])),
+    replies.flatMap((r) => (r.value?.completion instanceof Uint8Array ? [r.value.completion.buffer] : [])),
   );
 }

@@ -255,6 +255,7 @@ class ThreadedCreator implements WorkflowCreator {
     const created = this.call(worker, { type: 'create', options: { ...options, info: { ...options.info, unsafe } } });
     created.catch(() => {}); // reported by the first activation
     const runId = options.info.runId;
+    let disposed = false;
     return {
       activate: async (activation) => {
         const reply = this.call(worker, {
@@ -263,11 +264,15 @@ class ThreadedCreator implements WorkflowCreator {
           activation: ownBuffer(P.coresdk.workflow_activation.WorkflowActivation.encode(activation).finish()),
         });
         await created;
-        return P.coresdk.workflow_completion.WorkflowActivationCompletion.decode((await reply) as Uint8Array);
+        const r = (await reply) as { completion: Uint8Array; disposed: boolean };
+        disposed ||= r.disposed; // a live run that closed: the thread disposed of it already
+        return P.coresdk.workflow_completion.WorkflowActivationCompletion.decode(r.completion);
       },
       getAndResetSinkCalls: async () => [], // the thread drops them after each activation
       dispose: async () => {
-        if (worker === this.worker && !this.dead) await this.call(worker, { type: 'dispose', runId }).catch(() => {});
+        if (disposed || worker !== this.worker || this.dead) return;
+        disposed = true;
+        await this.call(worker, { type: 'dispose', runId }).catch(() => {});
       },
     };
   }
