@@ -92,6 +92,9 @@ describe('embedded engine', () => {
     await h.signal(approveSignal, '李四');
     expect(await h.result()).toBe('已审批:李四');
     expect((await h.describe()).searchAttributes.CustomKeywordField).toEqual(['approved']);
+    // The closed run's sandbox is gone (disposed in the sandbox thread at its close); a query is
+    // answered by a replayed one.
+    expect(await h.query(statusQuery)).toBe('已审批:李四');
   });
 
   it('signal racing a deadline: the deadline wins when no signal comes', async () => {
