@@ -276,10 +276,27 @@ export class Engine {
   async query(workflowId: string, runId: string | undefined, name: string, args: unknown[]): Promise<unknown> {
     const row = await this.findRun(this.db, workflowId, runId);
     const input = (await encodeToPayloads(this.dataConverter, ...args)) ?? [];
-    const payload = await this.withRunLock(row.run_id, async () => {
-      const run = await this.syncedRun(this.db, row, true);
-      return run.query(name, input);
-    });
+    // The run lock is never held while waiting for a pooled connection: a workflow task holds its
+    // connection (and the execution row) while it waits for the run lock, so a query waiting for
+    // the pool under the lock could close a cycle once the pool is exhausted. The history a replay
+    // needs is read first, outside the lock.
+    let history: HistoryEvent[] | undefined;
+    let payload: Payload | null | undefined;
+    for (let attempt = 0; ; attempt++) {
+      const answer = await this.withRunLock(row.run_id, async () => {
+        const cached = this.cache.get(row.run_id);
+        const inStep = cached !== undefined && cached.nextEventId === row.next_event_id;
+        if (!inStep && history === undefined && row.next_event_id > 1) return 'need history' as const;
+        const run = await this.syncedRun(this.db, row, true, history);
+        return { payload: await run.query(name, input) };
+      });
+      if (answer !== 'need history') {
+        payload = answer.payload;
+        break;
+      }
+      if (attempt > 0) throw new Error('查询时无法读取工作流历史');
+      history = await this.history(row.run_id);
+    }
     if (!payload) return undefined;
     const [value] = await decodeArrayFromPayloads(this.dataConverter, [payload]);
     return value;
