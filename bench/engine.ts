@@ -7,7 +7,9 @@
  *    "peer_two_activity_wf_per_s":…}
  * Knobs: BENCH_N (executions per throughput phase, 2000), BENCH_CONCURRENCY (100),
  * BENCH_POOL (database pool per side, 20), BENCH_SLEEPING (100000), BENCH_PHASES (comma list),
- * BENCH_NODE_FLAGS (node flags of the phase processes, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+ * BENCH_NODE_FLAGS (node flags of the phase processes, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`),
+ * BENCH_SANDBOX_THREAD=0 (sandboxes in the main thread), BENCH_WFT_CONCURRENCY (workflow-task loops).
+ * Each rate is logged with its CPU per execution: process, main thread, PostgreSQL backends.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';

@@ -134,7 +134,8 @@ export class Engine {
   readonly embedded: boolean;
   /** In-process wake-ups: starts, signals and results reach local workers without polling. */
   readonly events = new EventEmitter();
-  readonly stats = { workflowTasks: 0, replays: 0, evictions: 0 };
+  /** Counters (the benchmark prints them): tasks applied, batches that claimed any, replays, evictions. */
+  readonly stats = { workflowTasks: 0, batches: 0, replays: 0, evictions: 0 };
   /** How runs closed here lately ended, newest last (a result() asked for just after the close). */
   readonly recentlyClosed = new Map<string, ClosedRun>();
   /**
@@ -378,6 +379,7 @@ export class Engine {
           )
         ).rows as ClaimedRow[];
         claimed = rows.map((r) => r.run_id);
+        if (rows.length > 0) this.stats.batches++;
         return rows.length > 0 ? this.applyWorkflowTasks(trx, rows) : { applied: [], eager: [] };
       }));
     } catch (err) {
