@@ -23,7 +23,7 @@ import {
 } from 'antd';
 import type { Dayjs } from 'dayjs';
 import dayjs from 'dayjs';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { http } from '../../shared/http';
 import { Link } from '../../shared/router';
 import {
@@ -77,14 +77,18 @@ export default function ListPage() {
   const [orgTree, setOrgTree] = useState<TreeNode[]>([]);
   const [form] = Form.useForm();
 
+  // Only the answer to the newest request is shown: an older filter's answer that arrives late is dropped.
+  const requestSeq = useRef(0);
   const load = useCallback(async () => {
+    const mine = ++requestSeq.current;
     setLoading(true);
     try {
-      setData(await fetchProcesses(filter));
+      const page = await fetchProcesses(filter);
+      if (mine === requestSeq.current) setData(page);
     } catch {
       // the HTTP wrapper has shown the message
     } finally {
-      setLoading(false);
+      if (mine === requestSeq.current) setLoading(false);
     }
   }, [filter]);
 

@@ -83,12 +83,16 @@ function RatesTab({ orgId }: { orgId?: string }) {
   const [data, setData] = useState<Report | null>(null);
   const [loading, setLoading] = useState(false);
   useEffect(() => {
+    let current = true; // an answer to an older choice that arrives late is dropped
     setLoading(true);
     http
       .get<Report>('/coverage/report', { level, orgId, elementType: type })
-      .then(setData)
+      .then((r) => current && setData(r))
       .catch(() => undefined)
-      .finally(() => setLoading(false));
+      .finally(() => current && setLoading(false));
+    return () => {
+      current = false;
+    };
   }, [level, orgId, type]);
   const s = data?.summary;
   return (
@@ -310,11 +314,15 @@ function ProblemsTab({ orgId }: { orgId?: string }) {
   const [reload, setReload] = useState(0);
   useEffect(() => {
     void reload;
+    let current = true; // an answer to an older filter that arrives late is dropped
     setSelected([]);
     http
       .get<{ items: Problem[]; total: number }>('/coverage/problems', { problem, elementType, orgId, page, pageSize: 20 })
-      .then(setData)
+      .then((r) => current && setData(r))
       .catch(() => undefined);
+    return () => {
+      current = false;
+    };
   }, [problem, elementType, orgId, page, reload]);
   return (
     <>
@@ -554,10 +562,14 @@ function CareTab({ orgId }: { orgId?: string }) {
   const [data, setData] = useState<{ items: Special[]; total: number; coveredCount: number }>({ items: [], total: 0, coveredCount: 0 });
   useEffect(() => {
     void reload;
+    let current = true; // an answer to an older filter that arrives late is dropped
     http
       .get<{ items: Special[]; total: number; coveredCount: number }>('/care/special-persons', { careType, orgId, page, pageSize: 20 })
-      .then(setData)
+      .then((r) => current && setData(r))
       .catch(() => undefined);
+    return () => {
+      current = false;
+    };
   }, [careType, orgId, page, reload]);
   const findPerson = (q: string) => {
     if (!q.trim()) return setFound([]);
