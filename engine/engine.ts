@@ -282,21 +282,19 @@ export class Engine {
     // the pool under the lock could close a cycle once the pool is exhausted. The history a replay
     // needs is read first, outside the lock.
     let history: HistoryEvent[] | undefined;
-    let payload: Payload | null | undefined;
-    for (let attempt = 0; ; attempt++) {
-      const answer = await this.withRunLock(row.run_id, async () => {
+    const ask = () =>
+      this.withRunLock(row.run_id, async () => {
         const cached = this.cache.get(row.run_id);
         const inStep = cached !== undefined && cached.nextEventId === row.next_event_id;
         if (!inStep && history === undefined && row.next_event_id > 1) return 'need history' as const;
         const run = await this.syncedRun(this.db, row, true, history);
-        return { payload: await run.query(name, input) };
+        return run.query(name, input);
       });
-      if (answer !== 'need history') {
-        payload = answer.payload;
-        break;
-      }
-      if (attempt > 0) throw new Error('查询时无法读取工作流历史');
+    let payload = await ask();
+    if (payload === 'need history') {
       history = await this.history(row.run_id);
+      payload = await ask();
+      if (payload === 'need history') throw new Error('查询时无法读取工作流历史'); // cannot happen: the history is in hand
     }
     if (!payload) return undefined;
     const [value] = await decodeArrayFromPayloads(this.dataConverter, [payload]);

@@ -648,21 +648,26 @@ export interface RecordVersionRow {
   after: Record<string, unknown>;
 }
 
+/** Columns of a version-history row (`v` = element_versions or resident_versions), as the 变更记录 tab reads them. */
+export function versionColumns(db: Q) {
+  return [
+    'v.version',
+    db.raw(`to_char(v.changed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "changedAt"`),
+    'v.changed_by as changedBy',
+    'v.changed_by_name as changedByName',
+    'v.reason',
+    'v.before',
+    'v.after',
+  ];
+}
+
 /** Version history of an element, newest first; empty when the element is out of scope. */
 export async function listRecordVersions(db: Q, actor: Actor, type: RecordType, id: number): Promise<RecordVersionRow[]> {
   const d = RECORDS[type];
   const q = db('element_versions as v')
     .join(`${d.table} as e`, 'e.id', 'v.element_id')
     .where({ 'v.element_type': type, 'v.element_id': id })
-    .select(
-      'v.version',
-      db.raw(`to_char(v.changed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "changedAt"`),
-      'v.changed_by as changedBy',
-      'v.changed_by_name as changedByName',
-      'v.reason',
-      'v.before',
-      'v.after',
-    )
+    .select(versionColumns(db))
     .orderBy('v.version', 'desc');
   return (await scoped(q, actor, 'e.org_path', 'read')) as RecordVersionRow[];
 }

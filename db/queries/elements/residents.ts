@@ -23,7 +23,7 @@ import {
   showPhone,
   VersionConflictError,
 } from './common';
-import { ElementConflictError, type ListTag, type TagMode, tagsSql, whereTagged } from './records';
+import { ElementConflictError, type ListTag, type TagMode, tagsSql, versionColumns, whereTagged } from './records';
 
 export const RESIDENT_SORTS = {
   path: ['r.org_path', 'r.id'],
@@ -678,17 +678,7 @@ export async function listResidentVersions(db: Db, actor: Actor, residentId: num
   const q = db('resident_versions as v')
     .join('residents as r', 'r.id', 'v.resident_id')
     .where('v.resident_id', residentId)
-    .select(
-      'v.id',
-      'v.resident_id as residentId',
-      'v.version',
-      db.raw(`to_char(v.changed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "changedAt"`),
-      'v.changed_by as changedBy',
-      'v.changed_by_name as changedByName',
-      'v.reason',
-      'v.before',
-      'v.after',
-    )
+    .select('v.id', 'v.resident_id as residentId', ...versionColumns(db))
     .orderBy('v.version', 'desc');
   return (await scoped(q, actor, 'r.org_path', 'read')) as ResidentVersionRow[];
 }
