@@ -85,6 +85,23 @@ describe('embedded engine', () => {
     expect(env.clock.now() - startedAt).toBe(3 * 86_400_000);
   });
 
+  it('globals stay per run: what one run adds, replaces or deletes in the shared sandbox context, others never see', async () => {
+    const a = await env.client.start('globalsOwn', { workflowId: 'globals-a', taskQueue: env.taskQueue, args: ['A'] });
+    await env.idle();
+    const b = await env.client.start('globalsOwn', { workflowId: 'globals-b', taskQueue: env.taskQueue, args: ['B'] });
+    await env.idle();
+    // A plain run in between uses the SDK (parseInt, escape untouched) while A and B sleep.
+    const plain = await env.client.start('twoActivities', { workflowId: 'globals-plain', taskQueue: env.taskQueue, args: ['李四'] });
+    expect(await plain.result()).toBe('你好, 李四'.toUpperCase());
+    await env.sleep('1 hour');
+    // Each saw pristine globals on start and its own changes after the others' tasks ran.
+    expect(await a.result()).toBe('- 7 function | A A undefined');
+    expect(await b.result()).toBe('- 7 function | B B undefined');
+    const c = await env.client.start('globalsOwn', { workflowId: 'globals-c', taskQueue: env.taskQueue, args: ['C'] });
+    await env.sleep('1 hour');
+    expect(await c.result()).toBe('- 7 function | C C undefined');
+  });
+
   it('signal racing a deadline: a signal before the deadline wins, queries see state', async () => {
     const h = await env.client.start('approval', { workflowId: 'appr-1', taskQueue: env.taskQueue, args: ['3 days'] });
     await env.sleep('1 day');

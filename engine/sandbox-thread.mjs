@@ -18,7 +18,7 @@ import { createRequire } from 'node:module';
 import { parentPort } from 'node:worker_threads';
 
 const require = createRequire(import.meta.url);
-const { ReusableVMWorkflowCreator } = require('@temporalio/worker/lib/workflow/reusable-vm');
+const { ScopedReusableVMWorkflowCreator } = require('./scoped-vm.cjs');
 const { VMWorkflowCreator } = require('@temporalio/worker/lib/workflow/vm');
 const { globalHandlers } = require('@temporalio/worker/lib/workflow/vm-shared');
 const { coresdk } = require('@temporalio/proto');
@@ -42,7 +42,7 @@ async function handle(msg) {
       creator =
         msg.mode === 'vm'
           ? await VMWorkflowCreator.create(msg.bundle, msg.deadlockTimeoutMs, names)
-          : await ReusableVMWorkflowCreator.create(msg.bundle, msg.deadlockTimeoutMs, names);
+          : await ScopedReusableVMWorkflowCreator.create(msg.bundle, msg.deadlockTimeoutMs, names);
       // The SDK's V8 promise hook serves only the `__stack_trace` query; it taxes every promise.
       globalHandlers.stopPromiseHook();
       globalHandlers.promiseHookInstalled = false;

@@ -12,13 +12,13 @@ type Timestamp = google.protobuf.ITimestamp;
 
 import { Worker } from 'node:worker_threads';
 import type { Workflow, WorkflowCreateOptions, WorkflowCreator } from '@temporalio/worker/lib/workflow/interface';
-import { ReusableVMWorkflowCreator } from '@temporalio/worker/lib/workflow/reusable-vm';
 import { VMWorkflowCreator } from '@temporalio/worker/lib/workflow/vm';
 import { globalHandlers } from '@temporalio/worker/lib/workflow/vm-shared';
 import type { WorkflowInfo } from '@temporalio/workflow';
 import { createUnsafeRandomSource } from '@temporalio/workflow/lib/random-helpers';
 import { loadBundle, workflowBundle } from './bundle';
 import { proto as P } from './proto';
+import { ScopedReusableVMWorkflowCreator } from './scoped-vm.cjs';
 
 export type { Workflow };
 export type InitJob = coresdk.workflow_activation.IInitializeWorkflow;
@@ -66,7 +66,7 @@ export function sandboxCreator(opts: SandboxOptions): Promise<WorkflowCreator> {
       const creator =
         mode === 'vm'
           ? await VMWorkflowCreator.create(bundle, timeout as number, names)
-          : await ReusableVMWorkflowCreator.create(bundle, timeout as number, names);
+          : await ScopedReusableVMWorkflowCreator.create(bundle, timeout as number, names);
       // The SDK installs a V8 promise hook to collect workflow stack traces. Its worker runs
       // workflows in worker threads; here they share the main thread, where the hook would tax
       // every promise of the process (database driver included). Only the `__stack_trace`

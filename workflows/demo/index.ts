@@ -188,3 +188,19 @@ export async function cancelsOther(targetWorkflowId: string): Promise<string> {
     return `failed: ${(err as Error).message}`;
   }
 }
+
+/**
+ * Engine test of the shared sandbox context: a run that adds, replaces and deletes globals keeps
+ * those changes to itself, across other runs' tasks in between. Returns what it saw on start and
+ * after its sleep: its own global, parseInt('7'), typeof escape.
+ */
+export async function globalsOwn(tag: string): Promise<string> {
+  const g = globalThis as unknown as Record<string, unknown>;
+  const seen = () => [typeof g.ownGlobal === 'string' ? g.ownGlobal : '-', String(parseInt('7', 10)), typeof g.escape].join(' ');
+  const before = seen();
+  g.ownGlobal = tag;
+  g.parseInt = () => tag;
+  delete g.escape;
+  await sleep('1 hour');
+  return `${before} | ${seen()}`;
+}
