@@ -17,7 +17,10 @@ const cache = new Map<string, Promise<WorkflowBundleWithSourceMap>>();
 export function workflowBundle(workflowsPath: string): Promise<WorkflowBundleWithSourceMap> {
   let p = cache.get(workflowsPath);
   if (!p) {
-    p = bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
+    // The SDK's own workflow package is evaluated once per context instead of once per run: its
+    // module state all lives in the run's activator. A run still gets its own copy of the
+    // workflows module and of anything else it imports.
+    p = bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN'), preloadModules: ['@temporalio/workflow'] });
     cache.set(workflowsPath, p);
     p.catch(() => cache.delete(workflowsPath));
   }
