@@ -83,7 +83,6 @@ export interface AppliedTask {
   closedAs?: ClosedRun;
   /** Its own inbox got events (a child started, a signal to itself…): another task is due. */
   moreWork: boolean;
-  activities: boolean;
 }
 
 export interface EagerActivityWorker {
@@ -363,8 +362,9 @@ export class Engine {
     let claimed: string[] = [];
     let applied: AppliedTask[] = [];
     let eager: ActivityRow[] = [];
+    let unclaimed = false;
     try {
-      ({ applied, eager } = await this.db.transaction(async (trx) => {
+      ({ applied, eager, unclaimed } = await this.db.transaction(async (trx) => {
         // The claim reads the runs' inboxes in the same statement. An event committed just before
         // the lock may be missing from them; it stays in the inbox and keeps the task pending.
         const claim = select(trx).toSQL();
@@ -378,7 +378,7 @@ export class Engine {
         ).rows as ClaimedRow[];
         claimed = rows.map((r) => r.run_id);
         if (rows.length > 0) this.stats.batches++;
-        return rows.length > 0 ? this.applyWorkflowTasks(trx, rows) : { applied: [], eager: [] };
+        return rows.length > 0 ? this.applyWorkflowTasks(trx, rows) : { applied: [], eager: [], unclaimed: false };
       }));
     } catch (err) {
       for (const id of claimed) this.evict(id);
@@ -396,15 +396,14 @@ export class Engine {
     }
     // Wake local loops and result() waiters only once the tasks' rows are visible.
     let moreWork = false;
-    let activities = false;
     for (const a of applied) {
       this.options.hooks?.afterCommit?.(a);
       moreWork ||= a.moreWork;
-      activities ||= a.activities;
     }
     if (moreWork) this.events.emit('wft');
     for (const task of eager) this.eagerWorkers.get(task.task_queue)?.run(task);
-    if (activities) this.events.emit('activity');
+    // Activities handed over eagerly need no poll; the others wait for one.
+    if (unclaimed) this.events.emit('activity');
     for (const a of applied) {
       if (!a.closed) continue;
       if (a.closedAs) {
@@ -421,7 +420,10 @@ export class Engine {
    * nothing joins these runs' inboxes meanwhile except what this batch itself sends. A task whose
    * sandbox fails is recorded as failed (retried with backoff) without holding up the others.
    */
-  private async applyWorkflowTasks(trx: Knex.Transaction, rows: ClaimedRow[]): Promise<{ applied: AppliedTask[]; eager: ActivityRow[] }> {
+  private async applyWorkflowTasks(
+    trx: Knex.Transaction,
+    rows: ClaimedRow[],
+  ): Promise<{ applied: AppliedTask[]; eager: ActivityRow[]; unclaimed: boolean }> {
     // Runs without a sandbox in step with the row are rebuilt from history: read all in one query.
     const stale = rows.filter((r) => r.next_event_id > 1 && this.cache.get(r.run_id)?.nextEventId !== r.next_event_id).map((r) => r.run_id);
     const histories = new Map<string, HistoryEvent[]>();
@@ -547,7 +549,9 @@ export class Engine {
       }
       extra = { timers: [], activities: [], cancelledTimers: [], closes: [] };
     }
-    if (done.length === 0) return { applied: [], eager: stepEager };
+    // Activities no local worker took at once (no free slot, or another task queue): polled for.
+    const unclaimed = activities.some((a) => !a.claimed_by);
+    if (done.length === 0) return { applied: [], eager: stepEager, unclaimed };
     const written = await this.writeBatch(trx, done, now, extra);
     const { pending } = written;
     const eager = [...stepEager, ...written.eager];
@@ -561,13 +565,12 @@ export class Engine {
         closed: run.closed,
         closedAs: closedAs.get(row.run_id),
         moreWork: pending.get(row.run_id) ?? false,
-        activities: outcome.effects.some((e) => e.kind === 'activity'),
       };
       await this.options.hooks?.beforeCommit?.(a);
       if (run.closed) this.evict(row.run_id);
       applied.push(a);
     }
-    return { applied, eager };
+    return { applied, eager, unclaimed };
   }
 
   /** Claims a new activity for a local worker with a free slot (see eagerWorkers). */

@@ -33,6 +33,12 @@ export class EmbeddedWorker {
   private readonly wakeActivity = () => {
     for (const w of [...this.activityWaiters]) w();
   };
+  /**
+   * Whether unclaimed activities may be waiting for a free slot of this worker: its last poll
+   * filled every slot, or found none free. Only then does a finished activity trigger a poll;
+   * otherwise new work announces itself ('activity') and the idle poll runs every pollIntervalMs.
+   */
+  private activityBacklog = true;
   private readonly wakeTime = () => {
     for (const w of [...this.timeWaiters]) w();
   };
@@ -142,7 +148,9 @@ export class EmbeddedWorker {
 
   private async pollActivities(): Promise<boolean> {
     const max = this.options.maxConcurrentActivities ?? 20;
-    const tasks: ActivityRow[] = await claimActivities(this.engine, this.options.taskQueue, max - this.inflight.size, this.workerId);
+    const limit = max - this.inflight.size;
+    const tasks: ActivityRow[] = await claimActivities(this.engine, this.options.taskQueue, limit, this.workerId);
+    this.activityBacklog = tasks.length >= limit;
     for (const task of tasks) this.startActivity(task);
     return tasks.length > 0;
   }
@@ -154,7 +162,7 @@ export class EmbeddedWorker {
       .catch((err) => console.error('记录活动结果失败', err))
       .finally(() => {
         this.inflight.delete(p);
-        this.wakeActivity(); // capacity freed
+        if (this.activityBacklog) this.wakeActivity(); // capacity freed for waiting work
       });
     this.inflight.add(p);
   }

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ENCODING, Sm4PayloadCodec } from './codec';
 
 const person = { name: '张三', idNumber: '650203199001011234', phone: '13912345678' };
@@ -37,6 +37,27 @@ describe('SM4 payload codec', () => {
     const rotated = new Sm4PayloadCodec({ key: crypto.randomBytes(16), previousKeys: [oldKey] });
     const [dec] = await rotated.decode([enc]);
     expect(defaultPayloadConverter.fromPayload(dec)).toEqual(person);
+  });
+
+  it('I-4 a payload it encoded lately decodes without decrypting again, but only from identical bytes', async () => {
+    const codec = new Sm4PayloadCodec({ key: crypto.randomBytes(16) });
+    const [enc] = await codec.encode([defaultPayloadConverter.toPayload(person)]);
+    const decipher = vi.spyOn(crypto, 'createDecipheriv');
+    try {
+      const [dec] = await codec.decode([{ ...enc, data: Buffer.from(enc.data ?? []) }]);
+      expect(defaultPayloadConverter.fromPayload(dec)).toEqual(person);
+      expect(decipher).not.toHaveBeenCalled();
+      // Same tag, other ciphertext: the remembered plaintext is not used, the MAC check refuses it.
+      const bad = Buffer.from(enc.data ?? []);
+      bad[20] ^= 1;
+      await expect(codec.decode([{ ...enc, data: bad }])).rejects.toThrow(/integrity/);
+    } finally {
+      decipher.mockRestore();
+    }
+    // Another process (a fresh codec, same key) decrypts for real.
+    const other = new Sm4PayloadCodec({ key: Buffer.from((codec as unknown as { active: { enc: Buffer } }).active.enc) });
+    const [dec2] = await other.decode([enc]);
+    expect(defaultPayloadConverter.fromPayload(dec2)).toEqual(person);
   });
 
   it('passes through payloads that were never encrypted', async () => {
