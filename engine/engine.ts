@@ -557,7 +557,7 @@ export class Engine {
     const eager = [...stepEager, ...written.eager];
 
     const applied: AppliedTask[] = [];
-    for (const { row, run, outcome } of done) {
+    for (const { row, run } of done) {
       const a: AppliedTask = {
         runId: row.run_id,
         firstEventId: row.next_event_id,
