@@ -101,8 +101,8 @@ interface BatchWrites {
 
 /** A claimed execution row with its inbox (ids and encoded events, in order). */
 interface ClaimedRow extends ExecutionRow {
-  inbox_ids: string[];
-  inbox_events: Buffer[];
+  /** The run's inbox in id order, packed by the claim (see `unpackInbox`). */
+  inbox: Buffer | null;
 }
 
 /** The columns of a closed execution that `result()` needs. */
@@ -367,11 +367,13 @@ export class Engine {
       ({ applied, eager, unclaimed } = await this.db.transaction(async (trx) => {
         // The claim reads the runs' inboxes in the same statement. An event committed just before
         // the lock may be missing from them; it stays in the inbox and keeps the task pending.
+        // Each inbox comes packed in one bytea (id, length, event, …): the driver decodes a bytea
+        // natively, while arrays go through its JavaScript array parser.
         const claim = select(trx).toSQL();
         const rows = (
           await trx.raw(
-            `SELECT c.*, ARRAY(SELECT i.id FROM wf_inbox i WHERE i.run_id = c.run_id ORDER BY i.id) AS inbox_ids,
-                    ARRAY(SELECT i.event FROM wf_inbox i WHERE i.run_id = c.run_id ORDER BY i.id) AS inbox_events
+            `SELECT c.*, (SELECT string_agg(int8send(i.id) || int4send(length(i.event)) || i.event, ''::bytea ORDER BY i.id)
+                            FROM wf_inbox i WHERE i.run_id = c.run_id) AS inbox
                FROM (${claim.sql}) c`,
             claim.bindings,
           )
@@ -442,12 +444,13 @@ export class Engine {
     const now = this.clock.now();
     // The runs' activations all go at once: with the sandboxes in their own thread, workflow code
     // runs there while this thread turns the completions that are back into events.
+    const inboxes = rows.map((row) => unpackInbox(row.inbox));
     const outcomes = await Promise.all(
-      rows.map(async (row) => {
+      rows.map(async (row, i) => {
         try {
           return await this.withRunLock(row.run_id, async () => {
             const run = await this.syncedRun(trx, row, false, histories.get(row.run_id));
-            return { run, outcome: await run.liveTask(row.inbox_events.map(decodeEvent), now) };
+            return { run, outcome: await run.liveTask(inboxes[i].events.map(decodeEvent), now) };
           });
         } catch (err) {
           return { err };
@@ -463,7 +466,7 @@ export class Engine {
         continue;
       }
       this.stats.workflowTasks++;
-      done.push({ row, ...r, consumed: row.inbox_ids });
+      done.push({ row, ...r, consumed: inboxes[i].ids });
     }
 
     // Effects: the common ones as one statement each for the whole batch, the rest one by one
@@ -1243,6 +1246,19 @@ function activityRow(
 }
 
 /** The activities claimed for a local worker (eager dispatch), as rows with the ids they got. */
+/** A run's inbox as the claim packs it: per event its id (int8), length (int4) and bytes. */
+function unpackInbox(packed: Buffer | null): { ids: string[]; events: Buffer[] } {
+  const ids: string[] = [];
+  const events: Buffer[] = [];
+  for (let at = 0; packed && at < packed.length; ) {
+    ids.push(packed.readBigInt64BE(at).toString());
+    const length = packed.readInt32BE(at + 8);
+    events.push(packed.subarray(at + 12, at + 12 + length));
+    at += 12 + length;
+  }
+  return { ids, events };
+}
+
 function claimedActivities(activities: Record<string, unknown>[], ids: Map<string, string>): ActivityRow[] {
   return activities
     .filter((a) => a.claimed_by && ids.has(`${a.run_id}/${a.scheduled_event_id}`))
