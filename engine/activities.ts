@@ -13,7 +13,7 @@ import type { Knex } from 'knex';
 import Long from 'long';
 import type { Engine } from './engine';
 import { GroupCommit } from './group-commit';
-import { EventType, encodeEvent, type Failure, type HistoryEvent, type Payload } from './history';
+import { EventType, encodeEvent, type Failure, type HistoryEvent, type Payload, packBytes, UNPACK } from './history';
 import { proto } from './proto';
 import type { ActivityFunction as ActivityFn } from './types';
 
@@ -267,9 +267,11 @@ function completionOf(engine: Engine, task: ActivityRow, workerId: string, resul
  * activities), so the two cannot deadlock.
  */
 async function completeGroup(engine: Engine, group: Completion[]): Promise<undefined[]> {
+  const events = packBytes(group.flatMap((c) => [c.started, c.completed])); // Started, Completed, Started, …
   await engine.db.raw(
-    `WITH x AS (SELECT * FROM unnest(:ids::bigint[], :workers::text[], :attempts::int[], :started::bytea[], :completed::bytea[])
-                  WITH ORDINALITY AS x(id, worker, attempt, started, completed, n)),
+    `WITH x AS (SELECT x.id, x.worker, x.attempt, ${UNPACK(':blob', 'x.so', 'x.sl')} AS started, ${UNPACK(':blob', 'x.co', 'x.cl')} AS completed, x.n
+                  FROM unnest(:ids::bigint[], :workers::text[], :attempts::int[], :so::int[], :sl::int[], :co::int[], :cl::int[])
+                       WITH ORDINALITY AS x(id, worker, attempt, so, sl, co, cl, n)),
           lk AS (SELECT run_id FROM wf_executions
                   WHERE run_id IN (SELECT a.run_id FROM wf_activities a JOIN x ON a.id = x.id) ORDER BY run_id FOR UPDATE),
           act AS (DELETE FROM wf_activities a USING x
@@ -285,8 +287,11 @@ async function completeGroup(engine: Engine, group: Completion[]): Promise<undef
       ids: group.map((c) => c.task.id),
       workers: group.map((c) => c.workerId),
       attempts: group.map((c) => c.task.attempt),
-      started: group.map((c) => c.started),
-      completed: group.map((c) => c.completed),
+      blob: events.blob,
+      so: events.offsets.filter((_, i) => i % 2 === 0),
+      sl: events.lengths.filter((_, i) => i % 2 === 0),
+      co: events.offsets.filter((_, i) => i % 2 === 1),
+      cl: events.lengths.filter((_, i) => i % 2 === 1),
       now: new Date(engine.clock.now()),
     },
   );

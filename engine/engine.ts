@@ -28,7 +28,7 @@ import { isEmbedded } from '../db/connection';
 import { type ActivityRow, leaseMs } from './activities';
 import { type EngineClock, realClock } from './clock';
 import { GroupCommit } from './group-commit';
-import { CLOSE_EVENTS, decodeEvent, EventType, encodeEvent, type HistoryEvent, type Payload } from './history';
+import { CLOSE_EVENTS, decodeEvent, EventType, encodeEvent, type HistoryEvent, type Payload, packBytes, UNPACK } from './history';
 import { proto } from './proto';
 import { type Effect, type TaskOutcome, WorkflowRun } from './run';
 
@@ -102,7 +102,7 @@ interface BatchWrites {
 /** A claimed execution row with its inbox (ids and encoded events, in order). */
 interface ClaimedRow extends ExecutionRow {
   /** The run's inbox in id order, packed by the claim (see `unpackInbox`). */
-  inbox: Buffer | null;
+  inbox: Uint8Array | null;
 }
 
 /** The columns of a closed execution that `result()` needs. */
@@ -601,6 +601,8 @@ export class Engine {
   ): Promise<{ pending: Map<string, boolean>; eager: ActivityRow[] }> {
     const history = done.flatMap(({ row, outcome }) => outcome.events.map((e) => ({ runId: row.run_id, e })));
     const closed = new Map(extra.closes.map((c) => [c.runId, c.state]));
+    const data = packBytes(history.map((h) => encodeEvent(h.e)));
+    const results = packBytes(done.map((d) => closed.get(d.row.run_id)?.result ?? null));
     const rows = (
       await trx.raw(
         `WITH ti AS (INSERT INTO wf_timers (run_id, timer_id, started_event_id, fire_at)
@@ -618,7 +620,8 @@ export class Engine {
                             schedule_to_close_at timestamptz, claimed_by text, attempt_started_at timestamptz, lease_until timestamptz)
                      RETURNING id, run_id, scheduled_event_id, claimed_by),
               h AS (INSERT INTO wf_history (run_id, event_id, event_type, data)
-                    SELECT * FROM unnest(:hRun::text[], :hId::int[], :hType::text[], :hData::bytea[])),
+                    SELECT h.run_id, h.event_id, h.event_type, ${UNPACK(':hBlob', 'h.o', 'h.l')}
+                      FROM unnest(:hRun::text[], :hId::int[], :hType::text[], :hOff::int[], :hLen::int[]) AS h(run_id, event_id, event_type, o, l)),
               d AS (DELETE FROM wf_inbox WHERE id = ANY(:consumed::bigint[]) OR run_id = ANY(:closedRuns::text[])),
               ct AS (DELETE FROM wf_timers WHERE run_id = ANY(:closedRuns::text[])),
               ca AS (DELETE FROM wf_activities WHERE run_id = ANY(:closedRuns::text[])),
@@ -628,8 +631,9 @@ export class Engine {
                             status = coalesce(u.status, e.status),
                             close_time = CASE WHEN u.status IS NULL THEN e.close_time ELSE :now END,
                             result = coalesce(u.result, e.result)
-                       FROM unnest(:uRun::text[], :uNext::int[], :uClosed::bool[], :uStatus::text[], :uResult::bytea[])
-                            AS u(run_id, next, closed, status, result)
+                       FROM (SELECT u.run_id, u.next, u.closed, u.status, ${UNPACK(':uBlob', 'u.o', 'u.l')} AS result
+                               FROM unnest(:uRun::text[], :uNext::int[], :uClosed::bool[], :uStatus::text[], :uOff::int[], :uLen::int[])
+                                    AS u(run_id, next, closed, status, o, l)) u
                       WHERE e.run_id = u.run_id
                      RETURNING e.run_id, e.wft_pending)
          SELECT run_id, wft_pending, NULL::bigint AS activity_id, NULL::int AS scheduled_event_id FROM up
@@ -647,14 +651,18 @@ export class Engine {
           hRun: history.map((h) => h.runId),
           hId: history.map((h) => Number(h.e.eventId)),
           hType: history.map((h) => EventType[h.e.eventType ?? 0]),
-          hData: history.map((h) => encodeEvent(h.e)),
+          hBlob: data.blob,
+          hOff: data.offsets,
+          hLen: data.lengths,
           consumed: done.flatMap((d) => d.consumed),
           closedRuns: extra.closes.map((c) => c.runId),
           uRun: done.map((d) => d.row.run_id),
           uNext: done.map((d) => d.run.nextEventId),
           uClosed: done.map((d) => d.run.closed),
           uStatus: done.map((d) => closed.get(d.row.run_id)?.status ?? null),
-          uResult: done.map((d) => closed.get(d.row.run_id)?.result ?? null),
+          uBlob: results.blob,
+          uOff: results.offsets,
+          uLen: results.lengths,
         },
       )
     ).rows as { run_id: string; wft_pending: boolean | null; activity_id: string | null; scheduled_event_id: number | null }[];
@@ -1180,11 +1188,13 @@ export class Engine {
     const insertRuns = this.db('wf_executions')
       .insert(rows.map((r) => r.execution))
       .toSQL();
+    const events = packBytes(rows.map((r) => encodeEvent(r.started)));
     const res = await this.db.raw(
       `WITH e AS (${insertRuns.sql} ON CONFLICT (workflow_id) WHERE status = 'running' DO NOTHING RETURNING run_id)
-       INSERT INTO wf_inbox (run_id, event) SELECT e.run_id, u.event FROM e JOIN unnest(?::text[], ?::bytea[]) AS u(run_id, event) USING (run_id)
+       INSERT INTO wf_inbox (run_id, event)
+       SELECT e.run_id, ${UNPACK('?', 'u.o', 'u.l')} FROM e JOIN unnest(?::text[], ?::int[], ?::int[]) AS u(run_id, o, l) USING (run_id)
        RETURNING run_id`,
-      [...insertRuns.bindings, runs.map((r) => r.runId), rows.map((r) => encodeEvent(r.started))],
+      [...insertRuns.bindings, events.blob, runs.map((r) => r.runId), events.offsets, events.lengths],
     );
     const started = new Set((res.rows as { run_id: string }[]).map((r) => r.run_id));
     return runs.map((r) =>
@@ -1246,13 +1256,18 @@ function activityRow(
 }
 
 /** The activities claimed for a local worker (eager dispatch), as rows with the ids they got. */
-/** A run's inbox as the claim packs it: per event its id (int8), length (int4) and bytes. */
-function unpackInbox(packed: Buffer | null): { ids: string[]; events: Buffer[] } {
+/**
+ * A run's inbox as the claim packs it: per event its id (int8), length (int4) and bytes. A bytea
+ * arrives as a Buffer from node-postgres and as a plain Uint8Array from PGlite.
+ */
+function unpackInbox(packed: Uint8Array | null): { ids: string[]; events: Uint8Array[] } {
   const ids: string[] = [];
-  const events: Buffer[] = [];
-  for (let at = 0; packed && at < packed.length; ) {
-    ids.push(packed.readBigInt64BE(at).toString());
-    const length = packed.readInt32BE(at + 8);
+  const events: Uint8Array[] = [];
+  if (!packed) return { ids, events };
+  const view = new DataView(packed.buffer, packed.byteOffset, packed.byteLength);
+  for (let at = 0; at < packed.length; ) {
+    ids.push(view.getBigInt64(at).toString());
+    const length = view.getInt32(at + 8);
     events.push(packed.subarray(at + 12, at + 12 + length));
     at += 12 + length;
   }

@@ -20,6 +20,26 @@ export function decodeEvent(data: Uint8Array): temporal.api.history.v1.HistoryEv
   return proto.temporal.api.history.v1.HistoryEvent.decode(data);
 }
 
+/**
+ * Many byte strings as one bytea parameter. node-postgres sends a Buffer as binary, while a bytea[]
+ * goes out as hex text built in JavaScript and parsed again by the server. SQL takes element i back
+ * as `substring(blob FROM offsets[i] FOR lengths[i])` (see `UNPACK`); a null has length -1.
+ */
+export function packBytes(list: (Uint8Array | null | undefined)[]): { blob: Buffer; offsets: number[]; lengths: number[] } {
+  const offsets: number[] = [];
+  const lengths: number[] = [];
+  let at = 1; // substring() counts from 1
+  for (const b of list) {
+    offsets.push(at);
+    lengths.push(b ? b.length : -1);
+    at += b ? b.length : 0;
+  }
+  return { blob: Buffer.concat(list.filter((b): b is Uint8Array => !!b)), offsets, lengths };
+}
+
+/** The SQL that takes element (o, l) out of a packed blob parameter `:name` (see `packBytes`). */
+export const UNPACK = (blob: string, o: string, l: string) => `CASE WHEN ${l} >= 0 THEN substring(${blob}::bytea FROM ${o} FOR ${l}) END`;
+
 export function eventTypeName(e: HistoryEvent): string {
   return EventType[e.eventType ?? 0] ?? 'EVENT_TYPE_UNSPECIFIED';
 }
