@@ -102,6 +102,23 @@ describe('embedded engine', () => {
     expect(await c.result()).toBe('- 7 function | C C undefined');
   });
 
+  it('globals stay per run with the sandboxes in the main thread too (sandboxThread: false)', async () => {
+    const t2 = await createTestDb();
+    const env2 = await createTestEnv({ db: t2.db, workflowsPath, activities: createDemoActivities(), sandboxThread: false });
+    try {
+      const a = await env2.client.start('globalsOwn', { workflowId: 'main-a', taskQueue: env2.taskQueue, args: ['A'] });
+      await env2.idle();
+      const b = await env2.client.start('globalsOwn', { workflowId: 'main-b', taskQueue: env2.taskQueue, args: ['B'] });
+      await env2.idle();
+      await env2.sleep('1 hour');
+      expect(await a.result()).toBe('- 7 function | A A undefined');
+      expect(await b.result()).toBe('- 7 function | B B undefined');
+    } finally {
+      await env2.shutdown();
+      await t2.drop();
+    }
+  });
+
   it('signal racing a deadline: a signal before the deadline wins, queries see state', async () => {
     const h = await env.client.start('approval', { workflowId: 'appr-1', taskQueue: env.taskQueue, args: ['3 days'] });
     await env.sleep('1 day');

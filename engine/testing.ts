@@ -19,6 +19,8 @@ export interface TestEnvOptions {
   payloadCodecs?: PayloadCodec[];
   maxCachedWorkflows?: number;
   startAt?: number;
+  /** false: sandboxes in the main thread (engine option `sandboxThread`). */
+  sandboxThread?: boolean;
 }
 
 export type TestEnv = Awaited<ReturnType<typeof createTestEnv>>;
@@ -31,6 +33,7 @@ export async function createTestEnv(opts: TestEnvOptions) {
     clock,
     payloadCodecs: opts.payloadCodecs,
     maxCachedWorkflows: opts.maxCachedWorkflows,
+    sandboxThread: opts.sandboxThread,
   });
   await engine.ready();
   const taskQueue = opts.taskQueue ?? 'test';
