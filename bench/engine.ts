@@ -9,7 +9,7 @@
  * BENCH_POOL (database pool per side, 20), BENCH_SLEEPING (100000), BENCH_PHASES (comma list),
  * BENCH_NODE_FLAGS (node flags of the phase processes, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`),
  * BENCH_SANDBOX_THREAD=0 (sandboxes in the main thread), BENCH_WFT_CONCURRENCY (workflow-task loops),
- * BENCH_ROUNDS (3). Each rate is logged with its CPU per execution: process, main thread, PostgreSQL
+ * BENCH_ROUNDS (5). Each rate is logged with its CPU per execution: process, main thread, PostgreSQL
  * backends.
  *
  * The engine-against-DBOS comparison runs BENCH_ROUNDS rounds, each a DBOS run then an engine run of
@@ -122,7 +122,7 @@ async function main(): Promise<void> {
   const o = options();
   const log = (s: string) => console.error(`[bench:engine] ${s}`);
   log(`n=${o.n} concurrency=${o.concurrency} pool=${o.poolSize} sleeping=${o.sleeping}`);
-  const rounds = env('BENCH_ROUNDS', 3);
+  const rounds = env('BENCH_ROUNDS', 5);
   const paired = ALL_PHASES.filter((p) => (p === 'peer' || p === 'two_activity') && wanted.includes(p));
   const single = ALL_PHASES.filter((p) => p !== 'peer' && p !== 'two_activity' && wanted.includes(p));
   const schedule = [...Array.from({ length: rounds }, () => paired).flat(), ...single];

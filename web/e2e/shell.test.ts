@@ -96,6 +96,10 @@ describe('web shell in Chromium', { timeout: 120_000 }, () => {
     page.setDefaultTimeout(30_000);
     await pcLogin(page, 'community');
     await page.locator('.ant-table-tbody tr.ant-table-row').first().waitFor();
+    // Idle means nothing in flight: on a loaded machine the page's last requests (the scope tree,
+    // counts) can still be running, and the first of them to answer after the session is aged
+    // would send the page to the login before the click (seen in CI: the menu item went away).
+    await page.waitForLoadState('networkidle');
     await t.db.raw(
       `UPDATE sessions SET last_seen_at = now() - interval '31 minutes' WHERE user_id = (SELECT id FROM users WHERE username = 'community')`,
     );
