@@ -267,9 +267,10 @@ function completionOf(engine: Engine, task: ActivityRow, workerId: string, resul
  * activities), so the two cannot deadlock.
  */
 async function completeGroup(engine: Engine, group: Completion[]): Promise<undefined[]> {
-  const events = packBytes(group.flatMap((c) => [c.started, c.completed])); // Started, Completed, Started, …
+  const started = packBytes(group.map((c) => c.started));
+  const completed = packBytes(group.map((c) => c.completed));
   await engine.db.raw(
-    `WITH x AS (SELECT x.id, x.worker, x.attempt, ${UNPACK(':blob', 'x.so', 'x.sl')} AS started, ${UNPACK(':blob', 'x.co', 'x.cl')} AS completed, x.n
+    `WITH x AS (SELECT x.id, x.worker, x.attempt, ${UNPACK(':started', 'x.so', 'x.sl')} AS started, ${UNPACK(':completed', 'x.co', 'x.cl')} AS completed, x.n
                   FROM unnest(:ids::bigint[], :workers::text[], :attempts::int[], :so::int[], :sl::int[], :co::int[], :cl::int[])
                        WITH ORDINALITY AS x(id, worker, attempt, so, sl, co, cl, n)),
           lk AS (SELECT run_id FROM wf_executions
@@ -287,11 +288,12 @@ async function completeGroup(engine: Engine, group: Completion[]): Promise<undef
       ids: group.map((c) => c.task.id),
       workers: group.map((c) => c.workerId),
       attempts: group.map((c) => c.task.attempt),
-      blob: events.blob,
-      so: events.offsets.filter((_, i) => i % 2 === 0),
-      sl: events.lengths.filter((_, i) => i % 2 === 0),
-      co: events.offsets.filter((_, i) => i % 2 === 1),
-      cl: events.lengths.filter((_, i) => i % 2 === 1),
+      started: started.blob,
+      so: started.offsets,
+      sl: started.lengths,
+      completed: completed.blob,
+      co: completed.offsets,
+      cl: completed.lengths,
       now: new Date(engine.clock.now()),
     },
   );

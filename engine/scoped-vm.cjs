@@ -40,8 +40,12 @@ const SCOPE_SOURCE = `(function (pristine, mailbox) {
   let current; // the holder whose globals are in place; undefined: pristine
 
   const same = (a, b) => a === b || (a !== a && b !== b); // NaN is itself
-  const unchanged = (k, p) =>
-    'value' in p ? same(global[k], p.value) : ((d) => d !== undefined && d.get === p.get && d.set === p.set)(descriptor(global, k));
+  /** Whether global k still holds its pristine value (p: its pristine descriptor). */
+  function unchanged(k, p) {
+    if ('value' in p) return same(global[k], p.value);
+    const d = descriptor(global, k);
+    return d !== undefined && d.get === p.get && d.set === p.set;
+  }
 
   /** What the globals now differ in from pristine: [key, descriptor or DELETED, ...]. */
   function capture() {
